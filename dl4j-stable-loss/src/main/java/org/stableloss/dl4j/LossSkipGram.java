@@ -1,0 +1,329 @@
+package org.stableloss.dl4j;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.activations.impl.ActivationSigmoid;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.lossfunctions.ILossFunction;
+import org.nd4j.shade.jackson.annotation.JsonCreator;
+import org.nd4j.shade.jackson.annotation.JsonIgnore;
+import org.nd4j.shade.jackson.annotation.JsonInclude;
+import org.nd4j.shade.jackson.annotation.JsonProperty;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The sigmoid skip-gram (negative-sampling) loss as a DL4J {@link ILossFunction}, exact in every dtype.
+ *
+ * <p>{@code preOutput} holds logits {@code x = dot(anchor, context)}; {@code labels} hold {@code y} in [0, 1]
+ * (1 = positive pair, 0 = negative pair, values in between are soft labels). Per element, with the pair weights
+ * {@code wPos}, {@code wNeg} and the per-output weight {@code w[j]} (1 unless set):
+ * <pre>
+ *   exact:    L = w[j] * ( y * wPos * softplus(-x) + (1 - y) * wNeg * softplus(x) )
+ *             dL/dx = w[j] * ( (1 - y) * wNeg * sigmoid(x) - y * wPos * sigmoid(-x) )
+ *   clamped:  p = clamp(sigmoid(x), eps, 1 - eps),
+ *             L = w[j] * ( -y * wPos * log(p) - (1 - y) * wNeg * log(1 - p) ),
+ *             dL/dx as differentiating that formula gives: 0 where the clamp is active (|x| >= log((1-eps)/eps))
+ * </pre>
+ * {@code softplus(-x) = -log sigmoid(x)}: the exact mode never saturates. A positive pair at logit -100 has loss
+ * 100 and gradient -1 (DL4J's {@code LossBinaryXENT}: 11.5 and 0). The math lives in {@link SkipGramKernels}.
+ *
+ * <h2>Activation</h2>
+ * The layer's activation must be {@code IDENTITY} or {@code SIGMOID}; either way {@code preOutput} is taken as
+ * the logit and the gradient returned is {@code dL/dx} (the sigmoid is fused into the loss).
+ *
+ * <h2>Shapes, masks, reduction</h2>
+ * {@code labels} and {@code preOutput} are [mb, nOut]; a mask is per example [mb, 1] or per output [mb, nOut],
+ * with non-negative finite values that scale the entries (0 removes one: it then contributes exactly 0 to score
+ * and gradient, whatever its logit or label, NaN and infinities included). Scores are summed in double;
+ * {@code average} divides by mb; the gradient is never averaged (DL4J's updater divides by the minibatch).
+ * Inputs are never modified.
+ *
+ * <h2>Accuracy</h2>
+ * In the exact mode, for hard labels, loss and gradient are within 2 ulp (FLOAT) and 4 ulp (DOUBLE) of the true
+ * values wherever those are normal numbers, and within 1 ulp in HALF and BFLOAT16 (computed in FLOAT). Soft
+ * labels in FLOAT, HALF and BFLOAT16 are computed in DOUBLE and keep those bounds; in DOUBLE, the soft-label
+ * gradient is a difference of two terms and is within 4 ulp of the larger term. The clamped mode has the same
+ * bounds against its own formula. Outputs have {@code preOutput}'s dtype. Finite inputs never give NaN or Inf;
+ * an infinite logit gives the limits (loss 0 or +Inf, gradient 0 or -+weight); a NaN logit gives NaN in its own
+ * entries only.
+ *
+ * <p>Instances are immutable and thread-safe, and survive DL4J's JSON and Java serialization; the class name is
+ * part of saved models and never changes.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public final class LossSkipGram implements ILossFunction {
+
+    private static final long serialVersionUID = 1L;
+    private static final Logger log = LoggerFactory.getLogger(LossSkipGram.class);
+
+    /** How the loss treats saturated sigmoids. */
+    public enum Mode {
+        /** {@code -log sigmoid} evaluated exactly as a softplus: no saturation, full gradient everywhere. */
+        EXACT,
+        /** The classic recipe: sigmoid clamped to [eps, 1 - eps] before the log; zero gradient where clamped. */
+        CLAMPED
+    }
+
+    @JsonProperty("mode")
+    private final Mode mode;
+    @JsonProperty("eps")
+    private final Double eps;
+    @JsonProperty("positiveWeight")
+    private final double positiveWeight;
+    @JsonProperty("negativeWeight")
+    private final double negativeWeight;
+    @JsonProperty("outputWeights")
+    private final double[] outputWeights;
+
+    /** The exact mode with all weights 1. */
+    public LossSkipGram() {
+        this(Mode.EXACT, null, 1.0, 1.0, null);
+    }
+
+    @JsonCreator
+    private LossSkipGram(@JsonProperty("mode") Mode mode, @JsonProperty("eps") Double eps,
+                         @JsonProperty("positiveWeight") double positiveWeight,
+                         @JsonProperty("negativeWeight") double negativeWeight,
+                         @JsonProperty("outputWeights") double[] outputWeights) {
+        Checks.checkNotNull(mode, "mode");
+        if (mode == Mode.CLAMPED) {
+            Checks.checkNotNull(eps, "eps (required by the clamped mode)");
+            Checks.checkArgument(eps > 0 && eps < 0.5, "eps must lie in (0, 0.5), got %s", eps);
+        } else {
+            Checks.checkArgument(eps == null, "eps applies to the clamped mode only, got eps=%s in mode %s", eps, mode);
+        }
+        this.mode = mode;
+        this.eps = eps;
+        this.positiveWeight = Checks.checkFiniteNonNegative(positiveWeight, "positiveWeight");
+        this.negativeWeight = Checks.checkFiniteNonNegative(negativeWeight, "negativeWeight");
+        if (outputWeights != null) {
+            Checks.checkArgument(outputWeights.length > 0, "weights must not be empty");
+            for (int j = 0; j < outputWeights.length; j++) {
+                double w = outputWeights[j];
+                Checks.checkArgument(Double.isFinite(w) && w >= 0,
+                        "weights must be finite and >= 0, got %s at index %d", w, j);
+            }
+        }
+        this.outputWeights = outputWeights == null ? null : outputWeights.clone();
+    }
+
+    /** @return a builder, starting from the exact mode with all weights 1 */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return the mode */
+    public Mode getMode() {
+        return mode;
+    }
+
+    /** @return the clamp of the clamped mode; NaN in the exact mode */
+    @JsonIgnore
+    public double getEps() {
+        return eps == null ? Double.NaN : eps;
+    }
+
+    /** @return the weight {@code wPos} of a positive pair's term */
+    public double getPositiveWeight() {
+        return positiveWeight;
+    }
+
+    /** @return the weight {@code wNeg} of a negative pair's term */
+    public double getNegativeWeight() {
+        return negativeWeight;
+    }
+
+    /** @return a copy of the per-output weights as a DOUBLE row vector [1, nOut], or null when none are set */
+    @JsonIgnore
+    public INDArray getWeights() {
+        return outputWeights == null ? null : Nd4j.createFromArray(outputWeights).reshape(1, outputWeights.length);
+    }
+
+    @Override
+    public double computeScore(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask,
+                               boolean average) {
+        Evaluation e = evaluate(labels, preOutput, activationFn, mask, false);
+        double score = e.lossSum();
+        return average ? score / preOutput.size(0) : score;
+    }
+
+    @Override
+    public INDArray computeScoreArray(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
+        Evaluation e = evaluate(labels, preOutput, activationFn, mask, false);
+        return e.loss().castTo(DataType.DOUBLE).sum(true, 1).castTo(preOutput.dataType());
+    }
+
+    @Override
+    public INDArray computeGradient(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
+        return evaluate(labels, preOutput, activationFn, mask, true).gradient();
+    }
+
+    @Override
+    public Pair<Double, INDArray> computeGradientAndScore(INDArray labels, INDArray preOutput,
+                                                          IActivation activationFn, INDArray mask, boolean average) {
+        Evaluation e = evaluate(labels, preOutput, activationFn, mask, true);
+        double score = e.lossSum();
+        return new Pair<>(average ? score / preOutput.size(0) : score, e.gradient());
+    }
+
+    /** Per-element loss (working dtype) and, if asked, the gradient in preOutput's dtype. */
+    private record Evaluation(INDArray loss, INDArray gradient) {
+        double lossSum() {
+            return loss.castTo(DataType.DOUBLE).sumNumber().doubleValue();
+        }
+    }
+
+    private Evaluation evaluate(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask,
+                                boolean wantGradient) {
+        LossInputs in = LossInputs.validate(labels, preOutput, activationFn, mask, outputWeights);
+        if (mode == Mode.CLAMPED) {
+            checkEpsFor(preOutput.dataType());
+        }
+        SkipGramKernels.LossAndGradient r = in.hardLabels()
+                ? SkipGramKernels.hardLabels(in.logits(), in.labels(), kernelParams())
+                : SkipGramKernels.softLabels(in.logits(), in.labels(), kernelParams());
+        in.applyMask(r.loss());
+        INDArray gradient = null;
+        if (wantGradient) {
+            in.applyMask(r.gradient());
+            gradient = r.gradient().castTo(preOutput.dataType());
+        }
+        if (log.isDebugEnabled()) {
+            log.debug("{} on {} {} (working dtype {}, {} labels, mask {})", this, preOutput.dataType(),
+                    Checks.shape(preOutput), in.logits().dataType(), in.hardLabels() ? "hard" : "soft",
+                    mask == null ? "none" : Checks.shape(mask));
+        }
+        return new Evaluation(r.loss(), gradient);
+    }
+
+    private SkipGramKernels.KernelParams kernelParams() {
+        if (mode == Mode.EXACT) {
+            return new SkipGramKernels.KernelParams(false, 0, 0, 0, positiveWeight, negativeWeight, outputWeights);
+        }
+        double e = eps;
+        return new SkipGramKernels.KernelParams(true, -Math.log1p(-e), -Math.log(e), Math.log1p(-e) - Math.log(e),
+                positiveWeight, negativeWeight, outputWeights);
+    }
+
+    /** The clamp must not vanish in the array's dtype: 1 - eps must differ from 1 there. */
+    private void checkEpsFor(DataType dataType) {
+        double oneMinusEps = Nd4j.scalar(DataType.DOUBLE, 1.0 - eps).castTo(dataType).getDouble(0);
+        Checks.checkArgument(oneMinusEps != 1.0,
+                "eps=%s vanishes in %s: 1 - eps rounds to 1 there, so the clamp would do nothing at the top;"
+                        + " use a larger eps (at least half an ulp of 1 in %s) or the exact mode",
+                eps, dataType, dataType);
+    }
+
+    @Override
+    public String name() {
+        return toString();
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("LossSkipGram(").append(mode);
+        if (mode == Mode.CLAMPED) {
+            sb.append(", eps=").append(eps);
+        }
+        if (positiveWeight != 1.0 || negativeWeight != 1.0) {
+            sb.append(", positiveWeight=").append(positiveWeight).append(", negativeWeight=").append(negativeWeight);
+        }
+        if (outputWeights != null) {
+            sb.append(", weights=").append(Arrays.toString(outputWeights));
+        }
+        return sb.append(')').toString();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof LossSkipGram other)) {
+            return false;
+        }
+        return mode == other.mode && Objects.equals(eps, other.eps)
+                && Double.compare(positiveWeight, other.positiveWeight) == 0
+                && Double.compare(negativeWeight, other.negativeWeight) == 0
+                && Arrays.equals(outputWeights, other.outputWeights);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(mode, eps, positiveWeight, negativeWeight, Arrays.hashCode(outputWeights));
+    }
+
+    /**
+     * Builds a {@link LossSkipGram}; starts from the exact mode with all weights 1. Arguments are checked as they
+     * are set.
+     */
+    public static final class Builder {
+        private Mode mode = Mode.EXACT;
+        private Double eps;
+        private double positiveWeight = 1.0;
+        private double negativeWeight = 1.0;
+        private double[] outputWeights;
+
+        private Builder() {
+        }
+
+        /** The exact log-sigmoid mode (the default). */
+        public Builder exact() {
+            this.mode = Mode.EXACT;
+            this.eps = null;
+            return this;
+        }
+
+        /**
+         * The clamped-sigmoid mode: {@code p = clamp(sigmoid(x), eps, 1 - eps)}.
+         *
+         * @param eps in (0, 0.5); it must also not vanish in the dtype of the arrays it is used on
+         *            ({@code 1 - eps != 1}: eps of at least 2^-25 in FLOAT, 2^-12 in HALF, 2^-9 in BFLOAT16)
+         */
+        public Builder clamped(double eps) {
+            Checks.checkArgument(eps > 0 && eps < 0.5, "eps must lie in (0, 0.5), got %s", eps);
+            this.mode = Mode.CLAMPED;
+            this.eps = eps;
+            return this;
+        }
+
+        /** @param weight the weight of a positive pair's term, finite and >= 0 (default 1) */
+        public Builder positiveWeight(double weight) {
+            this.positiveWeight = Checks.checkFiniteNonNegative(weight, "positiveWeight");
+            return this;
+        }
+
+        /** @param weight the weight of a negative pair's term, finite and >= 0 (default 1) */
+        public Builder negativeWeight(double weight) {
+            this.negativeWeight = Checks.checkFiniteNonNegative(weight, "negativeWeight");
+            return this;
+        }
+
+        /**
+         * @param weights per-output weights, a row vector [1, nOut] or a vector [nOut], finite and >= 0; copied.
+         *                Null removes them.
+         */
+        public Builder weights(INDArray weights) {
+            if (weights == null) {
+                this.outputWeights = null;
+                return this;
+            }
+            Checks.checkArgument(weights.isRowVectorOrScalar() && weights.length() > 0,
+                    "weights must be a row vector [1, nOut], got shape %s", Checks.shape(weights));
+            this.outputWeights = weights.castTo(DataType.DOUBLE).toDoubleVector();
+            return this;
+        }
+
+        /** @return the loss */
+        public LossSkipGram build() {
+            return new LossSkipGram(mode, eps, positiveWeight, negativeWeight, outputWeights);
+        }
+    }
+}
