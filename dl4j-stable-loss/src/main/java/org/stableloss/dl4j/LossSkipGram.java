@@ -217,8 +217,7 @@ public final class LossSkipGram implements ILossFunction {
         double oneMinusEps = Nd4j.scalar(DataType.DOUBLE, 1.0 - eps).castTo(dataType).getDouble(0);
         Checks.checkArgument(oneMinusEps != 1.0,
                 "eps=%s vanishes in %s: 1 - eps rounds to 1 there, so the clamp would do nothing at the top;"
-                        + " use a larger eps (at least half an ulp of 1 in %s) or the exact mode",
-                eps, dataType, dataType);
+                        + " use a larger eps or the exact mode", eps, dataType);
     }
 
     @Override
@@ -285,7 +284,7 @@ public final class LossSkipGram implements ILossFunction {
          * The clamped-sigmoid mode: {@code p = clamp(sigmoid(x), eps, 1 - eps)}.
          *
          * @param eps in (0, 0.5); it must also not vanish in the dtype of the arrays it is used on
-         *            ({@code 1 - eps != 1}: eps of at least 2^-25 in FLOAT, 2^-12 in HALF, 2^-9 in BFLOAT16)
+         *            ({@code 1 - eps != 1}: eps above 2^-25 in FLOAT, 2^-12 in HALF, 2^-9 in BFLOAT16)
          */
         public Builder clamped(double eps) {
             Checks.checkArgument(eps > 0 && eps < 0.5, "eps must lie in (0, 0.5), got %s", eps);
