@@ -59,7 +59,11 @@ final class LossInputs {
         }
     }
 
-    static LossInputs validate(INDArray labels, INDArray preOutput, IActivation activation, INDArray mask,
+    /**
+     * Checks activation, dtypes, shapes, weights length and mask shape and values; throws
+     * IllegalArgumentException naming the argument, what was expected and what was found.
+     */
+    static void checkArguments(INDArray labels, INDArray preOutput, IActivation activation, INDArray mask,
                                double[] outputWeights) {
         Checks.checkArgument(activation instanceof ActivationIdentity || activation instanceof ActivationSigmoid,
                 "activationFn must be IDENTITY or SIGMOID (LossSkipGram takes logits; a sigmoid is fused into the"
@@ -81,11 +85,18 @@ final class LossInputs {
                     "weights has %d entries but preOutput has %d outputs (shape %s)",
                     outputWeights.length, nOut, Checks.shape(preOutput));
         }
+        if (mask != null) {
+            checkMask(mask, preOutput);
+        }
+    }
 
+    /**
+     * Prepares already checked arguments: masks out entries, checks the label range, picks the working dtype.
+     */
+    static LossInputs prepare(INDArray labels, INDArray preOutput, INDArray mask) {
         INDArray maskedLabels = labels;
         INDArray maskedLogits = preOutput;
         if (mask != null) {
-            checkMask(mask, preOutput);
             maskedLabels = zeroWhereMasked(labels, mask);
             maskedLogits = zeroWhereMasked(preOutput, mask);
         }
@@ -130,11 +141,17 @@ final class LossInputs {
         Condition nan = Conditions.isNan();
         long bad = count(y, below) + count(y, above) + count(y, nan);
         if (bad > 0) {
-            throw new IllegalArgumentException(String.format(
-                    "labels must lie in [0, 1] (1 = positive pair, 0 = negative pair): %d bad values (outside [0, 1]"
-                            + " or NaN) in shape %s, the first at %s = %s",
-                    bad, Checks.shape(labels), firstBad(y, below, above, nan), valueAt(y, below, above, nan)));
+            long first = firstIndex(y, below, above, nan);
+            throw badLabels(bad, first, y.shape(), y.getDouble(first));
         }
+    }
+
+    /** The exception for labels outside [0, 1]: the count, the shape, the first bad position and its value. */
+    static IllegalArgumentException badLabels(long count, long firstFlat, long[] shape, double firstValue) {
+        return new IllegalArgumentException(String.format(
+                "labels must lie in [0, 1] (1 = positive pair, 0 = negative pair): %d bad values (outside [0, 1]"
+                        + " or NaN) in shape %s, the first at %s = %s",
+                count, java.util.Arrays.toString(shape), Checks.position(firstFlat, shape), firstValue));
     }
 
     /** Number of elements matching the condition, compared exactly (no epsilon). */

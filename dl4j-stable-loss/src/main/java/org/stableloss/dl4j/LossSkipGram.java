@@ -5,9 +5,12 @@ import java.util.Objects;
 
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.IActivation;
-import org.nd4j.linalg.activations.impl.ActivationIdentity;
-import org.nd4j.linalg.activations.impl.ActivationSigmoid;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
+import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
+import org.nd4j.linalg.api.memory.enums.LearningPolicy;
+import org.nd4j.linalg.api.memory.enums.SpillPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
@@ -62,6 +65,11 @@ public final class LossSkipGram implements ILossFunction {
 
     private static final long serialVersionUID = 1L;
     private static final Logger log = LoggerFactory.getLogger(LossSkipGram.class);
+    private static final String WORKSPACE_ID = "LossSkipGram";
+    /** Temporaries live here: sized on the first call, grown when a larger call spills, reused after that. */
+    private static final WorkspaceConfiguration WORKSPACE = WorkspaceConfiguration.builder()
+            .policyAllocation(AllocationPolicy.OVERALLOCATE).overallocationLimit(0.2)
+            .policyLearning(LearningPolicy.FIRST_LOOP).policySpill(SpillPolicy.REALLOCATE).build();
 
     /** How the loss treats saturated sigmoids. */
     public enum Mode {
@@ -149,58 +157,81 @@ public final class LossSkipGram implements ILossFunction {
     @Override
     public double computeScore(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask,
                                boolean average) {
-        Evaluation e = evaluate(labels, preOutput, activationFn, mask, false);
-        double score = e.lossSum();
+        double score = evaluate(labels, preOutput, activationFn, mask, null, null);
         return average ? score / preOutput.size(0) : score;
     }
 
     @Override
     public INDArray computeScoreArray(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
-        Evaluation e = evaluate(labels, preOutput, activationFn, mask, false);
-        return e.loss().castTo(DataType.DOUBLE).sum(true, 1).castTo(preOutput.dataType());
+        Checks.checkNotNull(preOutput, "preOutput");
+        INDArray scores = Nd4j.createUninitialized(preOutput.dataType(), preOutput.size(0), 1);
+        evaluate(labels, preOutput, activationFn, mask, scores, null);
+        return scores;
     }
 
     @Override
     public INDArray computeGradient(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
-        return evaluate(labels, preOutput, activationFn, mask, true).gradient();
+        Checks.checkNotNull(preOutput, "preOutput");
+        INDArray gradient = preOutput.ulike();
+        evaluate(labels, preOutput, activationFn, mask, null, gradient);
+        return gradient;
     }
 
     @Override
     public Pair<Double, INDArray> computeGradientAndScore(INDArray labels, INDArray preOutput,
                                                           IActivation activationFn, INDArray mask, boolean average) {
-        Evaluation e = evaluate(labels, preOutput, activationFn, mask, true);
-        double score = e.lossSum();
-        return new Pair<>(average ? score / preOutput.size(0) : score, e.gradient());
+        Checks.checkNotNull(preOutput, "preOutput");
+        INDArray gradient = preOutput.ulike();
+        double score = evaluate(labels, preOutput, activationFn, mask, null, gradient);
+        return new Pair<>(average ? score / preOutput.size(0) : score, gradient);
     }
 
-    /** Per-element loss (working dtype) and, if asked, the gradient in preOutput's dtype. */
-    private record Evaluation(INDArray loss, INDArray gradient) {
-        double lossSum() {
-            return loss.castTo(DataType.DOUBLE).sumNumber().doubleValue();
-        }
-    }
-
-    private Evaluation evaluate(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask,
-                                boolean wantGradient) {
-        LossInputs in = LossInputs.validate(labels, preOutput, activationFn, mask, outputWeights);
+    /**
+     * Validates, runs the kernels on temporaries in this thread's workspace (reused memory: no fresh allocation per
+     * call after the first), and writes the requested results into arrays the caller allocated in its own scope.
+     *
+     * @param scoresOut   [mb, 1] per-example scores, or null
+     * @param gradientOut dL/dx in preOutput's shape and dtype, or null
+     * @return the total score, summed in double
+     */
+    private double evaluate(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask,
+                            INDArray scoresOut, INDArray gradientOut) {
+        LossInputs.checkArguments(labels, preOutput, activationFn, mask, outputWeights);
         if (mode == Mode.CLAMPED) {
             checkEpsFor(preOutput.dataType());
         }
-        SkipGramKernels.LossAndGradient r = in.hardLabels()
-                ? SkipGramKernels.hardLabels(in.logits(), in.labels(), kernelParams())
-                : SkipGramKernels.softLabels(in.logits(), in.labels(), kernelParams());
-        in.applyMask(r.loss());
-        INDArray gradient = null;
-        if (wantGradient) {
-            in.applyMask(r.gradient());
-            gradient = r.gradient().castTo(preOutput.dataType());
+        if (FastPath.applies(labels, preOutput, mask)) {
+            double total = FastPath.evaluate(labels, preOutput, mask, kernelParams(), scoresOut, gradientOut);
+            log.debug("{} on {} {}: CPU fast path, score {}", this, preOutput.dataType(), Checks.shape(preOutput),
+                    total);
+            return total;
         }
-        if (log.isDebugEnabled()) {
-            log.debug("{} on {} {} (working dtype {}, {} labels, mask {})", this, preOutput.dataType(),
-                    Checks.shape(preOutput), in.logits().dataType(), in.hardLabels() ? "hard" : "soft",
-                    mask == null ? "none" : Checks.shape(mask));
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, WORKSPACE_ID)) {
+            LossInputs in = LossInputs.prepare(labels, preOutput, mask);
+            SkipGramKernels.LossAndGradient r = in.hardLabels()
+                    ? SkipGramKernels.hardLabels(in.logits(), in.labels(), kernelParams())
+                    : SkipGramKernels.softLabels(in.logits(), in.labels(), kernelParams());
+            in.applyMask(r.loss());
+            INDArray loss = r.loss().castTo(DataType.DOUBLE);
+            double total;
+            if (scoresOut != null) {
+                INDArray rows = loss.sum(true, 1);
+                total = rows.sumNumber().doubleValue();
+                scoresOut.assign(rows);
+            } else {
+                total = loss.sumNumber().doubleValue();
+            }
+            if (gradientOut != null) {
+                in.applyMask(r.gradient());
+                gradientOut.assign(r.gradient());
+            }
+            if (log.isDebugEnabled()) {
+                log.debug("{} on {} {}: working dtype {}, {} labels, mask {}, score {}", this, preOutput.dataType(),
+                        Checks.shape(preOutput), in.logits().dataType(), in.hardLabels() ? "hard" : "soft",
+                        mask == null ? "none" : Checks.shape(mask), total);
+            }
+            return total;
         }
-        return new Evaluation(r.loss(), gradient);
     }
 
     private SkipGramKernels.KernelParams kernelParams() {

@@ -1,7 +1,12 @@
 package org.stableloss.dl4j;
 
+import java.util.Arrays;
+
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.transforms.comparison.CompareAndReplace;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.conditions.Conditions;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
@@ -84,7 +89,7 @@ public final class SkipGramKernels {
         }
         INDArray pairWeight = pairWeight(y, p);
         if (pairWeight != null) {
-            loss.muli(pairWeight);
+            weighted(loss, pairWeight);
             grad.muli(pairWeight);
         }
         applyOutputWeights(loss, grad, p);
@@ -117,7 +122,7 @@ public final class SkipGramKernels {
         }
         INDArray weightPos = y.mul(p.positiveWeight());
         INDArray weightNeg = y.rsub(1.0).muli(p.negativeWeight());
-        INDArray loss = lossNeg.muli(weightNeg).addi(lossPos.muli(weightPos));
+        INDArray loss = weighted(lossNeg, weightNeg).addi(weighted(lossPos, weightPos));
         INDArray grad = gradNeg.muli(weightNeg).addi(gradPos.muli(weightPos));
         applyOutputWeights(loss, grad, p);
         return new LossAndGradient(loss, grad);
@@ -144,9 +149,23 @@ public final class SkipGramKernels {
         if (w == null) {
             return;
         }
-        INDArray row = org.nd4j.linalg.factory.Nd4j.createFromArray(w).castTo(loss.dataType()).reshape(1, w.length);
-        loss.muliRowVector(row);
+        INDArray row = Nd4j.createFromArray(w).castTo(loss.dataType()).reshape(1, w.length);
         grad.muliRowVector(row);
+        if (Arrays.stream(w).allMatch(v -> v > 0)) {
+            loss.muliRowVector(row);
+        } else {
+            weighted(loss, Nd4j.zeros(loss.dataType(), loss.shape()).addiRowVector(row));
+        }
+    }
+
+    /**
+     * Multiplies a loss term by its weight in place, with exactly 0 where the weight is 0: a term that does not
+     * count costs nothing even where it is infinite (0 * Inf would be NaN).
+     */
+    private static INDArray weighted(INDArray term, INDArray weight) {
+        term.muli(weight);
+        Nd4j.getExecutioner().exec(new CompareAndReplace(weight, term, term, Conditions.greaterThan(0)));
+        return term;
     }
 
     /**

@@ -1,5 +1,6 @@
 package org.stableloss.dl4j;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigDecimal;
@@ -8,6 +9,7 @@ import java.util.List;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -36,13 +38,21 @@ class LossSkipGramAccuracyTest {
 
     enum Labels { NEGATIVE, POSITIVE, SOFT }
 
+    /** FAST: the CPU vector path where it applies (FLOAT, DOUBLE); PORTABLE: the ND4J path CUDA runs. */
+    enum Path { FAST, PORTABLE }
+
     static Stream<Arguments> cases() {
         List<Arguments> cases = new ArrayList<>();
-        for (DTypes d : DTypes.values()) {
-            for (Labels l : Labels.values()) {
-                cases.add(Arguments.of(d, l, LossSkipGram.builder().exact().build()));
-                double eps = d == DTypes.HALF || d == DTypes.BFLOAT16 ? 0.01 : 1e-4;
-                cases.add(Arguments.of(d, l, LossSkipGram.builder().clamped(eps).build()));
+        for (Path path : Path.values()) {
+            for (DTypes d : DTypes.values()) {
+                if (path == Path.FAST && (d == DTypes.HALF || d == DTypes.BFLOAT16)) {
+                    continue; // always portable
+                }
+                for (Labels l : Labels.values()) {
+                    cases.add(Arguments.of(path, d, l, LossSkipGram.builder().exact().build()));
+                    double eps = d == DTypes.HALF || d == DTypes.BFLOAT16 ? 0.01 : 1e-4;
+                    cases.add(Arguments.of(path, d, l, LossSkipGram.builder().clamped(eps).build()));
+                }
             }
         }
         return cases.stream();
@@ -56,9 +66,17 @@ class LossSkipGramAccuracyTest {
         };
     }
 
-    @ParameterizedTest(name = "{0} {1} {2}")
+    @AfterEach
+    void restorePath() {
+        System.clearProperty(FastPath.PROPERTY);
+    }
+
+    @ParameterizedTest(name = "{0} {1} {2} {3}")
     @MethodSource("cases")
-    void lossAndGradientWithinBound(DTypes d, Labels labelKind, LossSkipGram loss) {
+    void lossAndGradientWithinBound(Path path, DTypes d, Labels labelKind, LossSkipGram loss) {
+        if (path == Path.PORTABLE) {
+            System.setProperty(FastPath.PROPERTY, "false");
+        }
         INDArray x = Sweep.column(grid, d.dataType);
         double[] xs = Sweep.asHeld(x);
         double[] ys = new double[xs.length];
@@ -71,6 +89,7 @@ class LossSkipGramAccuracyTest {
         }
         INDArray y = Sweep.column(ys, d.dataType);
         ys = Sweep.asHeld(y);
+        assertEquals(path == Path.FAST, FastPath.applies(y, x, null), "path taken");
         double[] lossOut = Sweep.asHeld(loss.computeScoreArray(y, x, new ActivationIdentity(), null));
         double[] gradOut = Sweep.asHeld(loss.computeGradient(y, x, new ActivationIdentity(), null));
 

@@ -127,6 +127,26 @@ class LossSkipGramContractTest {
 
     @ParameterizedTest
     @EnumSource(value = DTypes.class)
+    void infiniteLogitOnTheRightSideCostsNothingAlsoBesideSoftLabelsAndZeroWeights(DTypes d) {
+        double inf = Double.POSITIVE_INFINITY;
+        INDArray x = Nd4j.createFromArray(new double[][] {{inf, -inf, 0, inf}}).castTo(d.dataType);
+        INDArray y = Nd4j.createFromArray(new double[][] {{1, 0, 0.5, 0}}).castTo(d.dataType);
+        LossSkipGram zeroWeight = LossSkipGram.builder()
+                .weights(Nd4j.createFromArray(new double[][] {{1, 1, 1, 0}})).build();
+        assertEquals(Math.log(2), zeroWeight.computeScoreArray(y, x, IDENTITY, null).getDouble(0, 0),
+                2 * d.ulp(Math.log(2)), "only the soft pair at 0 costs: no NaN from 0 * Inf");
+        assertEquals(Math.log(2), zeroWeight.computeScore(y, x, IDENTITY, null, false), 2 * d.ulp(Math.log(2)));
+        LossSkipGram noNegatives = LossSkipGram.builder().negativeWeight(0).build();
+        INDArray hard = Nd4j.createFromArray(new double[][] {{0, 1}}).castTo(d.dataType);
+        INDArray wrongSide = Nd4j.createFromArray(new double[][] {{inf, 0}}).castTo(d.dataType);
+        assertEquals(Math.log(2), noNegatives.computeScore(hard, wrongSide, IDENTITY, null, false),
+                2 * d.ulp(Math.log(2)), "a zero-weighted negative pair costs nothing, even at an infinite logit");
+        double[] g = flat(zeroWeight.computeGradient(y, x, IDENTITY, null));
+        assertArrayEquals(new double[] {0, 0, 0, 0}, g, 0.0);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = DTypes.class)
     void finiteExtremeLogitsNeverGiveNanOrInf(DTypes d) {
         double big = d == DTypes.HALF ? 6e4 : d == DTypes.DOUBLE ? 1e300 : 3e38;
         INDArray x = Nd4j.createFromArray(new double[][] {{big, -big, big, -big, 1e4, -1e4}}).castTo(d.dataType);
