@@ -110,6 +110,8 @@ class LossSkipGramAccuracyTest {
             gradWorst.add(d, xs[i], ys[i], gradOut[i], ref[i].gradient(), ref[i].gradientScale());
         }
         double b = bound(d);
+        System.out.printf("accuracy %-8s %-8s %-8s %-7s loss max %.3f ulp, gradient max %.3f ulp (%d points)%n",
+                path, d, labelKind, loss.getMode(), lossWorst.ulps, gradWorst.ulps, lossWorst.checked);
         assertTrue(lossWorst.ulps <= b, lossWorst.describe(b));
         assertTrue(gradWorst.ulps <= b, gradWorst.describe(b));
         assertTrue(lossWorst.checked > 40_000 && gradWorst.checked > 40_000, "too few points checked");

@@ -36,7 +36,7 @@ import org.stableloss.dl4j.LossSkipGram;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx4g"})
+@Fork(value = 1, jvmArgsAppend = {"-Xmx4g", "--add-modules=jdk.incubator.vector"})
 public class LossBenchmark {
 
     @Param({"4194304"})
@@ -64,13 +64,28 @@ public class LossBenchmark {
         }
     }
 
+    /**
+     * Which implementation of LossSkipGram runs: {@code fast} (the CPU vector path, the default on CPU when the JVM
+     * has jdk.incubator.vector, as these forks do) or {@code portable} (the ND4J op path that CUDA runs).
+     */
+    @State(Scope.Benchmark)
+    public static class Path {
+        @Param({"fast", "portable"})
+        public String path;
+
+        @Setup(Level.Trial)
+        public void select() {
+            System.setProperty("org.stableloss.dl4j.fastPath", Boolean.toString(path.equals("fast")));
+        }
+    }
+
     @Benchmark
-    public Pair<Double, INDArray> skipGramExact() {
+    public Pair<Double, INDArray> skipGramExact(Path path) {
         return exact.computeGradientAndScore(labels, logits, new ActivationIdentity(), null, false);
     }
 
     @Benchmark
-    public Pair<Double, INDArray> skipGramClamped() {
+    public Pair<Double, INDArray> skipGramClamped(Path path) {
         return clamped.computeGradientAndScore(labels, logits, new ActivationIdentity(), null, false);
     }
 
