@@ -56,8 +56,8 @@ class LossSkipGramGradientCheckTest {
     private static final int N_IN = 4;
     private static final int HIDDEN = 5;
     private static final int N_OUT = 3;
-    private static final int VOCAB = 7;
-    private static final int EMBED = 4;
+    private static final int VOCAB = 5;
+    private static final int EMBED = 3;
 
     private static DataType savedDefault;
     private static DataType savedFloat;
@@ -220,9 +220,9 @@ class LossSkipGramGradientCheckTest {
                 .dataType(DataType.DOUBLE).seed(seed).updater(new NoOp()).weightInit(WeightInit.XAVIER)
                 .graphBuilder()
                 .addInputs("anchor", "context")
-                .addLayer("embA", new EmbeddingLayer.Builder().nIn(VOCAB).nOut(EMBED)
+                .addLayer("embA", new EmbeddingLayer.Builder().nIn(VOCAB).nOut(EMBED).hasBias(false)
                         .activation(Activation.IDENTITY).build(), "anchor")
-                .addLayer("embC", new EmbeddingLayer.Builder().nIn(VOCAB).nOut(EMBED)
+                .addLayer("embC", new EmbeddingLayer.Builder().nIn(VOCAB).nOut(EMBED).hasBias(false)
                         .activation(Activation.IDENTITY).build(), "context")
                 .addVertex("prod", new ElementWiseVertex(ElementWiseVertex.Op.Product), "embA", "embC");
         if (head == Head.OUTPUT_LAYER) {
