@@ -12,7 +12,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
@@ -24,7 +25,8 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * One LossSkipGram instance shared by 4 threads (as DL4J's ParallelWrapper and Spark local mode share it), each
  * calling computeGradientAndScore on its own arrays 50 times: every result is bit-identical to the serial result on
- * the same inputs, and no input is modified.
+ * the same inputs, an earlier result is not overwritten by a later call, and no input is modified. On the default
+ * path (the CPU fast path where available) and on the portable ND4J path (per-thread workspaces).
  */
 class LossSkipGramConcurrencyTest {
 
@@ -36,12 +38,32 @@ class LossSkipGramConcurrencyTest {
                        double score, double[] gradient, DataType gradientType) {
     }
 
-    @Test
-    void sharedInstanceGivesSerialResultsFromFourThreads() throws Exception {
-        LossSkipGram loss = LossSkipGram.builder().clamped(1e-4).positiveWeight(2).negativeWeight(0.5)
-                .weights(Nd4j.createFromArray(new double[] {1.0, 0.5, 2.0, 1.5, 0.25, 3.0}).reshape(1, 6)).build();
-        runConcurrently(loss);
-        runConcurrently(new LossSkipGram());
+    enum Path { DEFAULT, PORTABLE }
+
+    /** Runs on the default path (the CPU fast path where available) and on the portable ND4J path. */
+    @ParameterizedTest
+    @EnumSource(Path.class)
+    void sharedInstanceGivesSerialResultsFromFourThreads(Path path) throws Exception {
+        String saved = System.getProperty(FastPath.PROPERTY);
+        if (path == Path.PORTABLE) {
+            System.setProperty(FastPath.PROPERTY, "false");
+        }
+        try {
+            INDArray probe = Nd4j.zeros(DataType.FLOAT, 2, 2);
+            assertEquals(path == Path.DEFAULT && FastPath.available(), FastPath.applies(probe, probe, null),
+                    "path taken");
+            LossSkipGram loss = LossSkipGram.builder().clamped(1e-4).positiveWeight(2).negativeWeight(0.5)
+                    .weights(Nd4j.createFromArray(new double[] {1.0, 0.5, 2.0, 1.5, 0.25, 3.0}).reshape(1, 6))
+                    .build();
+            runConcurrently(loss);
+            runConcurrently(new LossSkipGram());
+        } finally {
+            if (saved == null) {
+                System.clearProperty(FastPath.PROPERTY);
+            } else {
+                System.setProperty(FastPath.PROPERTY, saved);
+            }
+        }
     }
 
     private static void runConcurrently(LossSkipGram loss) throws Exception {
@@ -58,9 +80,15 @@ class LossSkipGramConcurrencyTest {
                 futures.add(pool.submit(() -> {
                     start.await();
                     int checked = 0;
+                    INDArray previous = null;
                     for (int i = 0; i < REPEATS; i++) {
                         Pair<Double, INDArray> r = loss.computeGradientAndScore(job.labels(), job.logits(),
                                 job.act(), job.mask(), job.average());
+                        if (previous != null) {
+                            // A returned gradient must not share memory reused by the next call (workspaces).
+                            assertArrayEquals(job.gradient(), flat(previous), "an earlier result was overwritten");
+                        }
+                        previous = r.getSecond();
                         assertEquals(Double.doubleToLongBits(job.score()), Double.doubleToLongBits(r.getFirst()),
                                 () -> "score differs from the serial one: " + r.getFirst() + " vs " + job.score());
                         assertEquals(job.gradientType(), r.getSecond().dataType());
