@@ -45,7 +45,8 @@ import org.slf4j.LoggerFactory;
  * {@code labels} and {@code preOutput} are [mb, nOut]; a mask is per example [mb, 1] or per output [mb, nOut],
  * with non-negative finite values that scale the entries (0 removes one: it then contributes exactly 0 to score
  * and gradient, whatever its logit or label, NaN and infinities included). Scores are summed in double;
- * {@code average} divides by mb; the gradient is never averaged (DL4J's updater divides by the minibatch).
+ * {@code average} divides by mb; the gradient is never averaged (DL4J's updater divides by the minibatch). An empty
+ * minibatch has score 0 and an empty gradient.
  * Inputs are never modified.
  *
  * <h2>Accuracy</h2>
@@ -158,7 +159,7 @@ public final class LossSkipGram implements ILossFunction {
     public double computeScore(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask,
                                boolean average) {
         double score = evaluate(labels, preOutput, activationFn, mask, null, null);
-        return average ? score / preOutput.size(0) : score;
+        return average ? averaged(score, preOutput) : score;
     }
 
     @Override
@@ -183,7 +184,13 @@ public final class LossSkipGram implements ILossFunction {
         Checks.checkNotNull(preOutput, "preOutput");
         INDArray gradient = preOutput.ulike();
         double score = evaluate(labels, preOutput, activationFn, mask, null, gradient);
-        return new Pair<>(average ? score / preOutput.size(0) : score, gradient);
+        return new Pair<>(average ? averaged(score, preOutput) : score, gradient);
+    }
+
+    /** The score divided by the minibatch size; 0 for an empty minibatch. */
+    private static double averaged(double score, INDArray preOutput) {
+        long mb = preOutput.size(0);
+        return mb == 0 ? 0.0 : score / mb;
     }
 
     /**
@@ -199,6 +206,9 @@ public final class LossSkipGram implements ILossFunction {
         LossInputs.checkArguments(labels, preOutput, activationFn, mask, outputWeights);
         if (mode == Mode.CLAMPED) {
             checkEpsFor(preOutput.dataType());
+        }
+        if (preOutput.isEmpty()) {
+            return 0.0;
         }
         if (FastPath.applies(labels, preOutput, mask)) {
             double total = FastPath.evaluate(labels, preOutput, mask, kernelParams(), scoresOut, gradientOut);

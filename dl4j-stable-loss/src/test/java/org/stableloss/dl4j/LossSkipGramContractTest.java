@@ -270,6 +270,16 @@ class LossSkipGramContractTest {
         assertEquals(Math.log1p(Math.exp(-3)), loss[3], 1e-15);
     }
 
+    @Test
+    void emptyMinibatchScoresZero() {
+        INDArray empty = Nd4j.create(DataType.FLOAT, 0, 3);
+        assertEquals(0.0, EXACT.computeScore(empty, empty, IDENTITY, null, true), 0.0);
+        Pair<Double, INDArray> r = EXACT.computeGradientAndScore(empty, empty, IDENTITY, null, true);
+        assertEquals(0.0, r.getFirst(), 0.0);
+        assertArrayEquals(new long[] {0, 3}, r.getSecond().shape());
+        assertArrayEquals(new long[] {0, 1}, EXACT.computeScoreArray(empty, empty, IDENTITY, null).shape());
+    }
+
     // ---- bad input ----
 
     @Test
