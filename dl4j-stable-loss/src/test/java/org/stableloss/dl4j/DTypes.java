@@ -3,13 +3,13 @@ package org.stableloss.dl4j;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /** Facts about a floating-point dtype, for measuring errors in ulps. */
-enum DTypes {
+public enum DTypes {
     DOUBLE(DataType.DOUBLE, 52, -1022),
     FLOAT(DataType.FLOAT, 23, -126),
     HALF(DataType.HALF, 10, -14),
     BFLOAT16(DataType.BFLOAT16, 7, -126);
 
-    final DataType dataType;
+    public final DataType dataType;
     final int mantissaBits;
     final int minExponent;
 
@@ -28,18 +28,18 @@ enum DTypes {
         throw new IllegalArgumentException(dataType.toString());
     }
 
-    double minNormal() {
+    public double minNormal() {
         return Math.scalb(1.0, minExponent);
     }
 
     /** The spacing of this dtype's numbers at |v| (that of subnormals below the normal range). */
-    double ulp(double v) {
+    public double ulp(double v) {
         int exponent = Math.max(Math.getExponent(v), minExponent);
         return Math.scalb(1.0, exponent - mantissaBits);
     }
 
     /** |actual - expected| in ulps of this dtype at the expected value. */
-    double ulpError(double actual, double expected) {
+    public double ulpError(double actual, double expected) {
         if (actual == expected) {
             return 0;
         }

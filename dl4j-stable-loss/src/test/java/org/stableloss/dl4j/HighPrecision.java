@@ -9,7 +9,7 @@ import java.math.RoundingMode;
  * (Taylor series for exp after argument halving, the atanh series for log1p). Exact enough to measure DOUBLE
  * results in ulps. Only finite arguments.
  */
-final class HighPrecision {
+public final class HighPrecision {
 
     static final MathContext MC = new MathContext(50, RoundingMode.HALF_EVEN);
     private static final MathContext WORK = new MathContext(70, RoundingMode.HALF_EVEN);
@@ -18,7 +18,7 @@ final class HighPrecision {
     }
 
     /** exp(x) for finite x. */
-    static BigDecimal exp(BigDecimal x) {
+    public static BigDecimal exp(BigDecimal x) {
         if (x.signum() == 0) {
             return BigDecimal.ONE;
         }
@@ -41,7 +41,7 @@ final class HighPrecision {
     }
 
     /** log1p(e) for e in [0, 1]: 2 atanh(e / (2 + e)). */
-    static BigDecimal log1p(BigDecimal e) {
+    public static BigDecimal log1p(BigDecimal e) {
         BigDecimal t = e.divide(e.add(BigDecimal.valueOf(2)), WORK);
         BigDecimal t2 = t.multiply(t, WORK);
         BigDecimal power = t;
@@ -58,7 +58,7 @@ final class HighPrecision {
     }
 
     /** softplus(x) = log(1 + exp(x)) = max(x, 0) + log1p(exp(-|x|)), and sigmoid(x), for finite x. */
-    static Terms terms(double x) {
+    public static Terms terms(double x) {
         BigDecimal bx = new BigDecimal(x);
         BigDecimal e = exp(bx.abs().negate());
         BigDecimal t = log1p(e);
@@ -77,6 +77,6 @@ final class HighPrecision {
      * @param sigmoidPos  sigmoid(x)
      * @param sigmoidNeg  sigmoid(-x)
      */
-    record Terms(BigDecimal softplusPos, BigDecimal softplusNeg, BigDecimal sigmoidPos, BigDecimal sigmoidNeg) {
+    public record Terms(BigDecimal softplusPos, BigDecimal softplusNeg, BigDecimal sigmoidPos, BigDecimal sigmoidNeg) {
     }
 }

@@ -5,13 +5,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /** The logits of the accuracy sweep: log-spaced over +-[1e-8, 1e4], plus 0 and subnormals. */
-final class Sweep {
+public final class Sweep {
 
     private Sweep() {
     }
 
     /** @param perSign log-spaced points on each side of 0 */
-    static double[] logits(int perSign) {
+    public static double[] logits(int perSign) {
         double[] subnormals = {Double.MIN_VALUE, 1e-310, Float.MIN_VALUE, 1e-40, 1e-44, 3e-8, 1e-7};
         double[] x = new double[2 * perSign + 1 + 2 * subnormals.length];
         int i = 0;
@@ -29,12 +29,12 @@ final class Sweep {
     }
 
     /** A column [n, 1] of the values rounded to the dtype. */
-    static INDArray column(double[] values, DataType dataType) {
+    public static INDArray column(double[] values, DataType dataType) {
         return Nd4j.createFromArray(values).reshape(values.length, 1).castTo(dataType);
     }
 
     /** The values as the dtype holds them. */
-    static double[] asHeld(INDArray column) {
+    public static double[] asHeld(INDArray column) {
         return column.castTo(DataType.DOUBLE).toDoubleVector();
     }
 }
