@@ -233,24 +233,13 @@ public final class SkipGramSameDiff {
 
     private static SDVariable reduce(SameDiff sd, SDVariable x, SDVariable weighted, SDVariable weight,
                                      LossReduce reduce) {
-        switch (reduce) {
-            case NONE:
-                return weighted;
-            case SUM:
-                return weighted.sum();
-            case MEAN_BY_WEIGHT: {
-                SDVariable total = weight == null ? sd.onesLike(x).sum() : weight.sum();
-                return weighted.sum().div(nonZero(total));
-            }
-            case MEAN_BY_NONZERO_WEIGHT_COUNT: {
-                SDVariable count = weight == null ? sd.onesLike(x).sum()
-                        : weight.neq(0.0).castTo(x.dataType()).sum();
-                return weighted.sum().div(nonZero(count));
-            }
-            default:
-                throw new IllegalArgumentException("reduce must be NONE, SUM, MEAN_BY_WEIGHT or"
-                        + " MEAN_BY_NONZERO_WEIGHT_COUNT, got " + reduce);
-        }
+        return switch (reduce) {
+            case NONE -> weighted;
+            case SUM -> weighted.sum();
+            case MEAN_BY_WEIGHT -> weighted.sum().div(nonZero(weight == null ? sd.onesLike(x).sum() : weight.sum()));
+            case MEAN_BY_NONZERO_WEIGHT_COUNT -> weighted.sum().div(nonZero(weight == null ? sd.onesLike(x).sum()
+                    : weight.neq(0.0).castTo(x.dataType()).sum()));
+        };
     }
 
     /** {@code d} where it is non-zero, else 1 (so that 0 / d = 0); no gradient flows through the selector. */
