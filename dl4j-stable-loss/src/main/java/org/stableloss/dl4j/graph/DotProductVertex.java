@@ -1,5 +1,6 @@
 package org.stableloss.dl4j.graph;
 
+import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.inputs.InvalidInputTypeException;
@@ -18,6 +19,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *   <li>{@code anchor [mb, d]} . {@code contexts [mb, d, K]} (as an {@code EmbeddingSequenceLayer} produces, NCW)
  *       gives {@code [mb, K]}: {@code out[b,k] = sum_i a[b,i] c[b,i,k]}, e.g. one positive and K-1 negatives.</li>
  * </ul>
+ * Contexts must be in NCW layout: an {@code EmbeddingSequenceLayer} with {@code outputDataFormat(RNNFormat.NWC)}
+ * gives {@code [mb, K, d]}, which {@link #getOutputType} rejects; at run time (graphs with embedding layers are
+ * built without input types) the vertex only sees shapes, so NWC contexts are rejected there only when K != d.
  * The anchor is the first input. Inputs of other ranks, or with different d or minibatch sizes, are rejected with
  * a message naming both shapes. A mask on the second input (per context, [mb, K]) passes through as the output's
  * mask, else the first input's mask does. Works in any floating-point network dtype.
@@ -84,6 +88,11 @@ public final class DotProductVertex extends GraphVertex {
             return InputType.feedForward(1);
         }
         if (context instanceof InputType.InputTypeRecurrent r) {
+            if (r.getFormat() != RNNFormat.NCW) {
+                throw new InvalidInputTypeException("DotProductVertex: the context (input 1) must be recurrent in NCW"
+                        + " format [mb, d, K] (EmbeddingSequenceLayer's default), got " + r.getFormat() + ": "
+                        + context);
+            }
             checkSameSize(a.getSize(), r.getSize(), anchor, context);
             return InputType.feedForward(r.getTimeSeriesLength());
         }
