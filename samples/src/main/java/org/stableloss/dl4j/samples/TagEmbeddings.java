@@ -1,0 +1,772 @@
+package org.stableloss.dl4j.samples;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.distribution.NormalDistribution;
+import org.deeplearning4j.nn.conf.layers.EmbeddingLayer;
+import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
+import org.deeplearning4j.nn.conf.layers.LossLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.weights.WeightInitDistribution;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.MultiDataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.lossfunctions.ILossFunction;
+import org.nd4j.shade.jackson.databind.ObjectMapper;
+import org.nd4j.shade.jackson.databind.SerializationFeature;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.stableloss.dl4j.LossSkipGram;
+import org.stableloss.dl4j.graph.DotProductVertex;
+
+/**
+ * Learns embeddings of samples and tags from (sample, tag) pairs with negative sampling, and compares
+ * {@link LossSkipGram} with DL4J's {@code LossBinaryXENT} + sigmoid on the same model, same seed and same
+ * initial parameters, at a normal and at a large learning rate. Run with {@code --help} for the options.
+ *
+ * <p>Model: {@code score(s, t) = dot(E_sample[s], E_tag[t])}; an {@code EmbeddingLayer} for the sample, an
+ * {@code EmbeddingSequenceLayer} for 1 positive + K negative tags, a {@link DotProductVertex} giving [mb, K+1]
+ * logits, and a {@code LossLayer} with the loss (labels 1, 0, ..., 0). Adam by default ({@code --updater sgd}: plain
+ * SGD without division by the minibatch size, a learning rate per pair as in word2vec).
+ *
+ * <p>Evaluation on held-out (sample, tag) pairs: ROC AUC of held-out pairs against random tags the sample does not
+ * have, and filtered hits@10 (the held-out tag among the 10 best-scored tags, the sample's other known tags
+ * removed from the ranking).
+ */
+public final class TagEmbeddings {
+
+    private static final Logger log = LoggerFactory.getLogger(TagEmbeddings.class);
+    /** float32: sigmoid(x) rounds to 0 (LossBinaryXENT gradient below 4e-3 and falling fast) beyond this. */
+    static final double CONFIDENTLY_WRONG_LOGIT = -17.0;
+
+    private TagEmbeddings() {
+    }
+
+    /** Command-line options. */
+    static final class Options {
+        String data;
+        String out = "target/tag-embeddings";
+        int epochs = 4;
+        int dim = 32;
+        int negatives = 5;
+        int batch = 256;
+        double lr = 0.005;
+        double highLr = 1.0;
+        String mode = "exact";
+        double eps = 1e-4;
+        long seed = 42;
+        double testFraction = 0.1;
+        int evalNegatives = 10;
+        boolean compare = true;
+        String updater = "adam";
+        boolean help;
+
+        static Options parse(String[] args) {
+            Options o = new Options();
+            for (int i = 0; i < args.length; i++) {
+                String a = args[i];
+                if (a.equals("--help") || a.equals("-h")) {
+                    o.help = true;
+                    continue;
+                }
+                if (a.equals("--no-compare")) {
+                    o.compare = false;
+                    continue;
+                }
+                String key = a;
+                String value;
+                int eq = a.indexOf('=');
+                if (a.startsWith("--") && eq > 0) {
+                    key = a.substring(0, eq);
+                    value = a.substring(eq + 1);
+                } else {
+                    if (!a.startsWith("--")) {
+                        throw new UsageException("unexpected argument '" + a + "'");
+                    }
+                    if (i + 1 >= args.length) {
+                        throw new UsageException("option " + a + " needs a value");
+                    }
+                    value = args[++i];
+                }
+                switch (key) {
+                    case "--data" -> o.data = value;
+                    case "--out" -> o.out = value;
+                    case "--epochs" -> o.epochs = positiveInt(key, value);
+                    case "--dim" -> o.dim = positiveInt(key, value);
+                    case "--negatives" -> o.negatives = positiveInt(key, value);
+                    case "--batch" -> o.batch = positiveInt(key, value);
+                    case "--updater" -> {
+                        if (!value.equals("adam") && !value.equals("sgd")) {
+                            throw new UsageException("--updater must be adam or sgd, got '" + value + "'");
+                        }
+                        o.updater = value;
+                    }
+                    case "--lr" -> o.lr = positiveDouble(key, value);
+                    case "--high-lr" -> o.highLr = positiveDouble(key, value);
+                    case "--mode" -> {
+                        if (!value.equals("exact") && !value.equals("clamped")) {
+                            throw new UsageException("--mode must be exact or clamped, got '" + value + "'");
+                        }
+                        o.mode = value;
+                    }
+                    case "--eps" -> {
+                        o.eps = positiveDouble(key, value);
+                        if (o.eps >= 0.5 || 1.0f - (float) o.eps == 1.0f) {
+                            throw new UsageException("--eps must lie in (6e-8, 0.5) (1 - eps must differ from 1 in"
+                                    + " float32), got " + value);
+                        }
+                    }
+                    case "--seed" -> o.seed = parseLong(key, value);
+                    case "--test-fraction" -> {
+                        o.testFraction = positiveDouble(key, value);
+                        if (o.testFraction >= 1) {
+                            throw new UsageException("--test-fraction must lie in (0, 1), got " + value);
+                        }
+                    }
+                    default -> throw new UsageException("unknown option " + key);
+                }
+            }
+            return o;
+        }
+
+        private static int positiveInt(String key, String v) {
+            try {
+                int n = Integer.parseInt(v);
+                if (n > 0) {
+                    return n;
+                }
+            } catch (NumberFormatException ignored) {
+                // reported below
+            }
+            throw new UsageException(key + " must be a positive integer, got '" + v + "'");
+        }
+
+        private static double positiveDouble(String key, String v) {
+            try {
+                double d = Double.parseDouble(v);
+                if (d > 0 && Double.isFinite(d)) {
+                    return d;
+                }
+            } catch (NumberFormatException ignored) {
+                // reported below
+            }
+            throw new UsageException(key + " must be a positive number, got '" + v + "'");
+        }
+
+        private static long parseLong(String key, String v) {
+            try {
+                return Long.parseLong(v);
+            } catch (NumberFormatException e) {
+                throw new UsageException(key + " must be an integer, got '" + v + "'");
+            }
+        }
+
+        LossSkipGram skipGram() {
+            return mode.equals("exact") ? LossSkipGram.builder().exact().build()
+                    : LossSkipGram.builder().clamped(eps).build();
+        }
+    }
+
+    static final String USAGE = """
+            Usage: TagEmbeddings [options]
+              Learns sample and tag embeddings from (sample, tag) pairs with K sampled negative tags per pair,
+              trained with LossSkipGram and, side by side, with LossBinaryXENT + sigmoid (same model, seed, init).
+            Options:
+              --data FILE        sample<TAB>tag1,tag2,...[<TAB>more columns] per line, plain or .gz
+                                 (default: the bundled Debtags snapshot, 14,663 Debian packages, 488 tags)
+              --out DIR          output directory: metrics.json and PNG charts (default target/tag-embeddings)
+              --epochs N         training epochs (default 4)
+              --dim D            embedding size (default 32)
+              --negatives K      sampled negative tags per positive pair (default 5)
+              --batch N          positive pairs per minibatch (default 256)
+              --lr LR            learning rate (default 0.005)
+              --high-lr LR       the large learning rate of the saturation runs (default 1)
+              --updater U        adam (default; gradients averaged over the minibatch) or sgd (plain SGD,
+                                 not averaged over the minibatch: the learning rate is per pair, as in word2vec)
+              --mode MODE        LossSkipGram mode: exact (default) or clamped
+              --eps EPS          clamp of the clamped mode and of the charts (default 1e-4)
+              --seed N           random seed: split, init, shuffling, negatives (default 42)
+              --test-fraction F  share of pairs held out for evaluation (default 0.1)
+              --no-compare       train LossSkipGram only (no LossBinaryXENT and no large-lr runs)
+              --help             this text
+            """;
+
+    /** A mistake on the command line. */
+    static final class UsageException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
+    public static void main(String[] args) {
+        int rc = run(args, System.out, System.err);
+        if (rc != 0) {
+            System.exit(rc);
+        }
+    }
+
+    /** Runs the job; returns the exit code (0 ok, 1 bad data or I/O, 2 bad command line). */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        Options o;
+        try {
+            o = Options.parse(args);
+        } catch (UsageException e) {
+            err.println("error: " + e.getMessage() + " (see --help)");
+            return 2;
+        }
+        if (o.help) {
+            out.print(USAGE);
+            return 0;
+        }
+        try {
+            runJob(o, out);
+            return 0;
+        } catch (TagData.DataException e) {
+            err.println("error: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    /** One training run's configuration. */
+    record RunSpec(String name, String lossName, ILossFunction loss, Activation activation, double lr) {
+    }
+
+    /** One training run's outcome. */
+    static final class RunResult {
+        RunSpec spec;
+        double[] epochLoss;
+        /** {fractional epoch, mean loss per example over the last tenth of an epoch} */
+        List<double[]> lossCurve = new ArrayList<>();
+        long nonfiniteSteps;
+        long steps;
+        double trainSeconds;
+        double pairsPerSecond;
+        Eval eval;
+    }
+
+    /** Evaluation numbers. */
+    record Eval(double auc, double hitsAt10, double confidentlyWrongTrain, double maxAbsLogit) {
+    }
+
+    static Map<String, Object> runJob(Options o, PrintStream out) {
+        long t0 = System.nanoTime();
+        Path outDir = Paths.get(o.out);
+        try {
+            Files.createDirectories(outDir);
+        } catch (IOException e) {
+            throw new TagData.DataException("cannot create output directory " + outDir + ": " + e);
+        }
+        TagData data = o.data == null ? TagData.loadBundled() : TagData.load(Paths.get(o.data));
+        TagData.Split split = data.split(o.testFraction, o.seed);
+        if (split.numTest() == 0) {
+            throw new TagData.DataException(data.source() + ": too little data to hold any pair out for evaluation ("
+                    + data.numSamples() + " samples, " + data.numPairs() + " pairs; samples need 2+ tags)");
+        }
+        if (data.numTags() < 2) {
+            throw new TagData.DataException(data.source() + ": only one distinct tag, nothing to rank");
+        }
+        log.info("data {}: {} samples, {} tags, {} pairs -> {} training, {} held out", data.source(),
+                data.numSamples(), data.numTags(), data.numPairs(), split.numTrain(), split.numTest());
+        log.info("model: dim {}, {} negatives per pair, batch {}, {} epochs, seed {}; ND4J backend {}, {} threads",
+                o.dim, o.negatives, o.batch, o.epochs, o.seed, Nd4j.getBackend().getClass().getSimpleName(),
+                Nd4j.getEnvironment().maxThreads());
+        if (System.getenv("OMP_NUM_THREADS") == null) {
+            log.warn("OMP_NUM_THREADS is not set: the arrays here are small, and on a busy machine ND4J's OpenMP"
+                    + " threads can slow every op down many times; OMP_NUM_THREADS=1 is usually fastest");
+        }
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+            log.warn("JVM without --add-modules jdk.incubator.vector: LossSkipGram runs its slower portable path");
+        }
+
+        Trainer trainer = new Trainer(data, split, o);
+        List<RunSpec> specs = new ArrayList<>();
+        LossSkipGram sg = o.skipGram();
+        String sgName = "LossSkipGram(" + o.mode + ")";
+        specs.add(new RunSpec("skipgram", sgName, sg, Activation.IDENTITY, o.lr));
+        if (o.compare) {
+            specs.add(new RunSpec("binary_xent", "LossBinaryXENT + sigmoid", new LossBinaryXENTIntact(),
+                    Activation.SIGMOID, o.lr));
+            specs.add(new RunSpec("skipgram_high_lr", sgName, sg, Activation.IDENTITY, o.highLr));
+            specs.add(new RunSpec("binary_xent_high_lr", "LossBinaryXENT + sigmoid", new LossBinaryXENTIntact(),
+                    Activation.SIGMOID, o.highLr));
+        }
+        List<RunResult> results = new ArrayList<>();
+        ComputationGraph bestGraph = null;
+        for (RunSpec spec : specs) {
+            ComputationGraph g = buildGraph(data.numSamples(), data.numTags(), o.dim, o.negatives, spec.loss(),
+                    spec.activation(), o.updater, spec.lr(), o.seed);
+            RunResult r = trainer.train(g, spec);
+            r.eval = trainer.evaluate(g);
+            log.info("[{}] done: AUC {}, hits@10 {}, {} pairs/s, {} non-finite steps", spec.name(),
+                    f4(r.eval.auc()), f4(r.eval.hitsAt10()), Math.round(r.pairsPerSecond), r.nonfiniteSteps);
+            results.add(r);
+            if (bestGraph == null) {
+                bestGraph = g;
+            }
+        }
+        Eval popularity = trainer.evaluatePopularity();
+
+        // ---- report ----
+        out.println();
+        out.printf(Locale.ROOT, "Held-out evaluation: %d pairs (AUC against %d random non-tags each; filtered"
+                + " hits@10 over all %d tags)%n", split.numTest(), o.evalNegatives, data.numTags());
+        out.printf(Locale.ROOT, "%-22s %-26s %7s %7s %9s %10s %10s %12s%n", "run", "loss", "lr", "AUC", "hits@10",
+                "pairs/s", "nonfinite", "conf.wrong");
+        for (RunResult r : results) {
+            out.printf(Locale.ROOT, "%-22s %-26s %7s %7.4f %9.4f %10d %10s %11.2f%%%n", r.spec.name(),
+                    r.spec.lossName(), trim(r.spec.lr()), r.eval.auc(), r.eval.hitsAt10(),
+                    Math.round(r.pairsPerSecond), r.nonfiniteSteps + "/" + r.steps,
+                    100 * r.eval.confidentlyWrongTrain());
+        }
+        out.printf(Locale.ROOT, "%-22s %-26s %7s %7.4f %9.4f%n", "popularity", "(tag frequency, no model)", "-",
+                popularity.auc(), popularity.hitsAt10());
+        out.println("conf.wrong = training pairs the model scores below logit " + CONFIDENTLY_WRONG_LOGIT
+                + " (LossBinaryXENT's gradient there is < 4e-3 and vanishes further out)");
+        List<Map<String, Object>> examples = trainer.examples(bestGraph, 3, out);
+
+        Map<String, Object> metrics = new LinkedHashMap<>();
+        Map<String, Object> dataInfo = new LinkedHashMap<>();
+        dataInfo.put("source", data.source());
+        dataInfo.put("samples", data.numSamples());
+        dataInfo.put("tags", data.numTags());
+        dataInfo.put("pairs", data.numPairs());
+        dataInfo.put("train_pairs", split.numTrain());
+        dataInfo.put("test_pairs", split.numTest());
+        metrics.put("data", dataInfo);
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("epochs", o.epochs);
+        config.put("dim", o.dim);
+        config.put("negatives", o.negatives);
+        config.put("batch", o.batch);
+        config.put("lr", o.lr);
+        config.put("high_lr", o.highLr);
+        config.put("mode", o.mode);
+        config.put("eps", o.eps);
+        config.put("seed", o.seed);
+        config.put("updater", o.updater);
+        config.put("eval_negatives_per_pair", o.evalNegatives);
+        metrics.put("config", config);
+        List<Map<String, Object>> runs = new ArrayList<>();
+        for (RunResult r : results) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("run", r.spec.name());
+            m.put("loss", r.spec.lossName());
+            m.put("lr", r.spec.lr());
+            m.put("auc", r.eval.auc());
+            m.put("hits_at_10", r.eval.hitsAt10());
+            m.put("nonfinite_steps", r.nonfiniteSteps);
+            m.put("steps", r.steps);
+            m.put("train_pairs_per_second", r.pairsPerSecond);
+            m.put("train_seconds", r.trainSeconds);
+            m.put("confidently_wrong_train_fraction", r.eval.confidentlyWrongTrain());
+            m.put("max_abs_train_logit", r.eval.maxAbsLogit());
+            m.put("epoch_loss", r.epochLoss);
+            runs.add(m);
+        }
+        metrics.put("runs", runs);
+        metrics.put("popularity_baseline", Map.of("auc", popularity.auc(), "hits_at_10", popularity.hitsAt10()));
+        metrics.put("examples", examples);
+
+        Charts.write(outDir, results, o.eps);
+        double wall = (System.nanoTime() - t0) / 1e9;
+        metrics.put("wall_seconds", wall);
+        Path metricsFile = outDir.resolve("metrics.json");
+        try {
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(metricsFile.toFile(), metrics);
+        } catch (IOException e) {
+            throw new TagData.DataException("cannot write " + metricsFile + ": " + e.getMessage());
+        }
+        out.printf(Locale.ROOT, "%nWrote %s, %s, %s, %s (%.0f s)%n", metricsFile, outDir.resolve(Charts.TRAINING_LOSS),
+                outDir.resolve(Charts.LOSS_VS_LOGIT), outDir.resolve(Charts.GRADIENT_VS_LOGIT), wall);
+        return metrics;
+    }
+
+    /**
+     * The model: sample [mb,1] -> EmbeddingLayer [mb,d]; tags [mb,K+1] -> EmbeddingSequenceLayer [mb,d,K+1];
+     * DotProductVertex -> logits [mb,K+1]; LossLayer(loss, activation). Same seed, same initial parameters whatever
+     * the loss (the LossLayer has none).
+     */
+    public static ComputationGraph buildGraph(int numSamples, int numTags, int dim, int negatives,
+                                              ILossFunction loss, Activation activation, String updater,
+                                              double lr, long seed) {
+        boolean sgd = updater.equals("sgd");
+        ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder()
+                .seed(seed)
+                .dataType(DataType.FLOAT)
+                .updater(sgd ? new Sgd(lr) : new Adam(lr))
+                .miniBatch(!sgd)
+                .weightInit(new WeightInitDistribution(new NormalDistribution(0, 0.1)))
+                .graphBuilder()
+                .addInputs("sample", "tags")
+                .addLayer("sampleEmb", new EmbeddingLayer.Builder().nIn(numSamples).nOut(dim).hasBias(false)
+                        .activation(Activation.IDENTITY).build(), "sample")
+                .addLayer("tagEmb", new EmbeddingSequenceLayer.Builder().nIn(numTags).nOut(dim).hasBias(false)
+                        .inputLength(negatives + 1).activation(Activation.IDENTITY).build(), "tags")
+                .addVertex("dot", new DotProductVertex(), "sampleEmb", "tagEmb")
+                .addLayer("loss", new LossLayer.Builder(loss).activation(activation).build(), "dot")
+                .setOutputs("loss")
+                .build();
+        ComputationGraph g = new ComputationGraph(conf);
+        g.init();
+        return g;
+    }
+
+    /** Training, evaluation and examples over one data set and split. */
+    static final class Trainer {
+        private final TagData data;
+        private final TagData.Split split;
+        private final Options o;
+        private final int[][] trainTagsOf;
+        private final int[] trainTagCount;
+        private final double[] negativeCdf;
+
+        Trainer(TagData data, TagData.Split split, Options o) {
+            this.data = data;
+            this.split = split;
+            this.o = o;
+            int n = data.numSamples();
+            int[] counts = new int[n];
+            trainTagCount = new int[data.numTags()];
+            for (int i = 0; i < split.numTrain(); i++) {
+                counts[split.train()[0][i]]++;
+                trainTagCount[split.train()[1][i]]++;
+            }
+            trainTagsOf = new int[n][];
+            for (int s = 0; s < n; s++) {
+                trainTagsOf[s] = new int[counts[s]];
+            }
+            int[] fill = new int[n];
+            for (int i = 0; i < split.numTrain(); i++) {
+                int s = split.train()[0][i];
+                trainTagsOf[s][fill[s]++] = split.train()[1][i];
+            }
+            for (int[] t : trainTagsOf) {
+                Arrays.sort(t);
+            }
+            // word2vec's noise distribution: training frequency^0.75 (+1 so that every tag can be drawn)
+            negativeCdf = new double[data.numTags()];
+            double acc = 0;
+            for (int t = 0; t < negativeCdf.length; t++) {
+                acc += Math.pow(trainTagCount[t] + 1, 0.75);
+                negativeCdf[t] = acc;
+            }
+            for (int t = 0; t < negativeCdf.length; t++) {
+                negativeCdf[t] /= acc;
+            }
+        }
+
+        private int drawNegative(Random rnd, int s) {
+            int t = 0;
+            for (int tries = 0; tries < 10; tries++) {
+                int i = Arrays.binarySearch(negativeCdf, rnd.nextDouble());
+                t = Math.min(i >= 0 ? i : -i - 1, negativeCdf.length - 1);
+                if (Arrays.binarySearch(trainTagsOf[s], t) < 0) {
+                    return t;
+                }
+            }
+            return t;
+        }
+
+        RunResult train(ComputationGraph g, RunSpec spec) {
+            int n = split.numTrain();
+            int cols = o.negatives + 1;
+            int stepsPerEpoch = (n + o.batch - 1) / o.batch;
+            long totalSteps = (long) stepsPerEpoch * o.epochs;
+            Random rnd = new Random(o.seed);
+            int[] perm = new int[n];
+            for (int i = 0; i < n; i++) {
+                perm[i] = i;
+            }
+            RunResult r = new RunResult();
+            r.spec = spec;
+            r.epochLoss = new double[o.epochs];
+            log.info("[{}] training {} with lr {}: {} epochs x {} steps", spec.name(), spec.lossName(),
+                    trim(spec.lr()), o.epochs, stepsPerEpoch);
+            long start = System.nanoTime();
+            long lastLog = start;
+            long step = 0;
+            int window = Math.max(1, stepsPerEpoch / 10);
+            double winSum = 0;
+            long winCount = 0;
+            for (int epoch = 0; epoch < o.epochs; epoch++) {
+                for (int i = n - 1; i > 0; i--) {
+                    int j = rnd.nextInt(i + 1);
+                    int tmp = perm[i];
+                    perm[i] = perm[j];
+                    perm[j] = tmp;
+                }
+                double lossSum = 0;
+                long lossCount = 0;
+                for (int b = 0; b < n; b += o.batch) {
+                    int mb = Math.min(o.batch, n - b);
+                    float[] sampleIdx = new float[mb];
+                    float[] tagIdx = new float[mb * cols];
+                    float[] labels = new float[mb * cols];
+                    for (int i = 0; i < mb; i++) {
+                        int p = perm[b + i];
+                        int s = split.train()[0][p];
+                        sampleIdx[i] = s;
+                        tagIdx[i * cols] = split.train()[1][p];
+                        labels[i * cols] = 1;
+                        for (int k = 1; k < cols; k++) {
+                            tagIdx[i * cols + k] = drawNegative(rnd, s);
+                        }
+                    }
+                    MultiDataSet batch = new MultiDataSet(
+                            new INDArray[]{Nd4j.create(sampleIdx, new long[]{mb, 1}),
+                                    Nd4j.create(tagIdx, new long[]{mb, cols})},
+                            new INDArray[]{Nd4j.create(labels, new long[]{mb, cols})});
+                    g.fit(batch);
+                    step++;
+                    double score = g.score();
+                    if (Double.isFinite(score)) {
+                        lossSum += score * mb;
+                        lossCount += mb;
+                        winSum += score * mb;
+                        winCount += mb;
+                    } else {
+                        r.nonfiniteSteps++;
+                    }
+                    if (step % window == 0 || b + mb == n) {
+                        r.lossCurve.add(new double[]{epoch + (double) (b + mb) / n,
+                                winCount == 0 ? Double.NaN : winSum / winCount});
+                        winSum = 0;
+                        winCount = 0;
+                    }
+                    long now = System.nanoTime();
+                    if (now - lastLog > 5_000_000_000L) {
+                        lastLog = now;
+                        double sec = (now - start) / 1e9;
+                        double pairsDone = (double) epoch * n + b + mb;
+                        log.info("[{}] epoch {}/{} step {}/{} | {} pairs/s | loss {} | ETA {} s", spec.name(),
+                                epoch + 1, o.epochs, step, totalSteps, Math.round(pairsDone / sec),
+                                lossCount == 0 ? "NaN" : f4(lossSum / lossCount),
+                                Math.round(sec / step * (totalSteps - step)));
+                    }
+                }
+                r.epochLoss[epoch] = lossCount == 0 ? Double.NaN : lossSum / lossCount;
+                log.debug("[{}] epoch {} mean loss {}", spec.name(), epoch + 1, r.epochLoss[epoch]);
+            }
+            r.steps = step;
+            r.trainSeconds = (System.nanoTime() - start) / 1e9;
+            r.pairsPerSecond = (double) n * o.epochs / r.trainSeconds;
+            return r;
+        }
+
+        private static float[][] weights(ComputationGraph g, String layer) {
+            return g.getLayer(layer).getParam("W").toFloatMatrix();
+        }
+
+        private static double dot(float[] a, float[] b) {
+            double d = 0;
+            for (int i = 0; i < a.length; i++) {
+                d += a[i] * b[i];
+            }
+            return d;
+        }
+
+        /** Scores by the model's logits. */
+        Eval evaluate(ComputationGraph g) {
+            float[][] se = weights(g, "sampleEmb");
+            float[][] te = weights(g, "tagEmb");
+            Eval e = evaluate((s, t) -> dot(se[s], te[t]));
+            double wrong = 0;
+            double maxAbs = 0;
+            for (int i = 0; i < split.numTrain(); i++) {
+                double x = dot(se[split.train()[0][i]], te[split.train()[1][i]]);
+                if (!(x >= CONFIDENTLY_WRONG_LOGIT)) {
+                    wrong++;
+                }
+                maxAbs = Math.max(maxAbs, Math.abs(x));
+            }
+            return new Eval(e.auc(), e.hitsAt10(), wrong / split.numTrain(), maxAbs);
+        }
+
+        /** The baseline without a model: score(s, t) = training frequency of t. */
+        Eval evaluatePopularity() {
+            return evaluate((s, t) -> trainTagCount[t]);
+        }
+
+        interface Scorer {
+            double score(int sample, int tag);
+        }
+
+        private Eval evaluate(Scorer scorer) {
+            Random rnd = new Random(o.seed + 1);
+            int m = split.numTest();
+            double[] pos = new double[m];
+            List<Double> neg = new ArrayList<>();
+            long hits = 0;
+            int numTags = data.numTags();
+            for (int i = 0; i < m; i++) {
+                int s = split.test()[0][i];
+                int t = split.test()[1][i];
+                double x = scorer.score(s, t);
+                pos[i] = x;
+                // negatives for AUC: tags the sample does not have at all (neither in training nor held out)
+                if (data.tagsOf(s).length < numTags) {
+                    for (int k = 0; k < o.evalNegatives; k++) {
+                        int u;
+                        do {
+                            u = rnd.nextInt(numTags);
+                        } while (data.hasTag(s, u));
+                        neg.add(scorer.score(s, u));
+                    }
+                }
+                // filtered rank: how many tags the sample does not have score above the held-out tag
+                int above = 0;
+                if (Double.isNaN(x)) {
+                    above = Integer.MAX_VALUE;
+                } else {
+                    for (int u = 0; u < numTags && above < 10; u++) {
+                        if (!data.hasTag(s, u) && !(scorer.score(s, u) < x)) {
+                            above++; // ties and NaN count against the held-out tag
+                        }
+                    }
+                }
+                if (above < 10) {
+                    hits++;
+                }
+            }
+            double[] negs = neg.stream().mapToDouble(Double::doubleValue).toArray();
+            return new Eval(auc(pos, negs), (double) hits / m, Double.NaN, Double.NaN);
+        }
+
+        /**
+         * Prints and returns a few held-out samples with their best-scored new tags (training tags excluded).
+         */
+        List<Map<String, Object>> examples(ComputationGraph g, int count, PrintStream out) {
+            float[][] se = weights(g, "sampleEmb");
+            float[][] te = weights(g, "tagEmb");
+            List<Integer> picks = new ArrayList<>();
+            for (String name : new String[]{"gimp", "curl", "libdbi-perl", "python3-numpy", "0ad"}) {
+                int s = data.indexOfSample(name);
+                if (s >= 0 && isTestSample(s) && picks.size() < count) {
+                    picks.add(s);
+                }
+            }
+            for (int i = 0; i < split.numTest() && picks.size() < count; i++) {
+                int s = split.test()[0][i];
+                if (!picks.contains(s)) {
+                    picks.add(s);
+                }
+            }
+            List<Map<String, Object>> result = new ArrayList<>();
+            out.println();
+            out.println("Examples (model: " + "LossSkipGram" + "; training tags hidden from the ranking):");
+            for (int s : picks) {
+                List<String> heldOut = new ArrayList<>();
+                for (int i = 0; i < split.numTest(); i++) {
+                    if (split.test()[0][i] == s) {
+                        heldOut.add(data.tag(split.test()[1][i]));
+                    }
+                }
+                Integer[] order = new Integer[data.numTags()];
+                double[] score = new double[data.numTags()];
+                for (int t = 0; t < order.length; t++) {
+                    order[t] = t;
+                    score[t] = dot(se[s], te[t]);
+                }
+                Arrays.sort(order, (a, b) -> Double.compare(score[b], score[a]));
+                List<String> top = new ArrayList<>();
+                for (int t : order) {
+                    if (Arrays.binarySearch(trainTagsOf[s], t) < 0) {
+                        top.add(data.tag(t));
+                        if (top.size() == 5) {
+                            break;
+                        }
+                    }
+                }
+                List<String> known = new ArrayList<>();
+                for (int t : trainTagsOf[s]) {
+                    known.add(data.tag(t));
+                }
+                out.printf(Locale.ROOT, "  %s%s%n    training tags: %s%n    held out:      %s%n    top 5 new:     %s%n",
+                        data.sample(s), data.description(s).isEmpty() ? "" : " - " + data.description(s),
+                        String.join(", ", known), String.join(", ", heldOut),
+                        String.join(", ", top.stream().map(t -> heldOut.contains(t) ? t + " [held out]" : t)
+                                .toList()));
+                Map<String, Object> ex = new LinkedHashMap<>();
+                ex.put("sample", data.sample(s));
+                ex.put("training_tags", known);
+                ex.put("held_out_tags", heldOut);
+                ex.put("top5_new_tags", top);
+                result.add(ex);
+            }
+            return result;
+        }
+
+        private boolean isTestSample(int s) {
+            for (int i = 0; i < split.numTest(); i++) {
+                if (split.test()[0][i] == s) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    /** ROC AUC = P(positive scores above negative), ties counted half (Mann-Whitney); NaN scores rank lowest. */
+    static double auc(double[] pos, double[] neg) {
+        if (pos.length == 0 || neg.length == 0) {
+            return Double.NaN;
+        }
+        int n = pos.length + neg.length;
+        double[] all = new double[n];
+        boolean[] isPos = new boolean[n];
+        for (int i = 0; i < pos.length; i++) {
+            all[i] = Double.isNaN(pos[i]) ? Double.NEGATIVE_INFINITY : pos[i];
+            isPos[i] = true;
+        }
+        for (int i = 0; i < neg.length; i++) {
+            all[pos.length + i] = Double.isNaN(neg[i]) ? Double.NEGATIVE_INFINITY : neg[i];
+        }
+        Integer[] idx = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            idx[i] = i;
+        }
+        Arrays.sort(idx, (a, b) -> Double.compare(all[a], all[b]));
+        double rankSumPos = 0;
+        for (int i = 0; i < n; ) {
+            int j = i;
+            while (j + 1 < n && all[idx[j + 1]] == all[idx[i]]) {
+                j++;
+            }
+            double avgRank = (i + j) / 2.0 + 1;
+            for (int k = i; k <= j; k++) {
+                if (isPos[idx[k]]) {
+                    rankSumPos += avgRank;
+                }
+            }
+            i = j + 1;
+        }
+        return (rankSumPos - pos.length * (pos.length + 1) / 2.0) / ((double) pos.length * neg.length);
+    }
+
+    static String f4(double v) {
+        return String.format(Locale.ROOT, "%.4f", v);
+    }
+
+    static String trim(double v) {
+        return v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v);
+    }
+}
