@@ -2,7 +2,11 @@
 # run-notebooks.sh - execute the Java sample notebooks headlessly (for CI and users).
 #
 # Usage:
+#   samples/notebooks/run-notebooks.sh --build [NOTEBOOK.ipynb ...]
 #   samples/notebooks/run-notebooks.sh [CLASSPATH_DIR] [NOTEBOOK.ipynb ...]
+#
+#   --build        first builds the library and samples and fills samples/target/notebook-classpath
+#                  (what CI and a fresh clone use).
 #
 #   CLASSPATH_DIR  directory of jars the notebooks run against; every *.jar in it
 #                  goes on the kernel's classpath (RJK_CLASSPATH="<dir>/*").
@@ -44,12 +48,23 @@ TARGET_DIR="$SAMPLES_DIR/target"
 
 case ${1:-} in -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;; esac
 CP_DIR=${NOTEBOOK_CLASSPATH:-$TARGET_DIR/notebook-classpath}
+if [[ ${1:-} == --build ]]; then
+  shift
+  rm -rf "$TARGET_DIR/notebook-classpath"
+  (cd "$SAMPLES_DIR/.." && ${MVN:-mvn} -B -q -pl samples -am -DskipTests package dependency:copy-dependencies \
+      -DincludeScope=runtime -DoutputDirectory=target/notebook-classpath >&2)
+  cp "$TARGET_DIR"/dl4j-stable-loss-samples-*.jar "$TARGET_DIR/notebook-classpath/"
+  CP_DIR=$TARGET_DIR/notebook-classpath
+fi
 if [[ $# -gt 0 && $1 != *.ipynb ]]; then CP_DIR=$1; shift; fi
 OUT_DIR=${NB_OUTPUT_DIR:-$TARGET_DIR/notebook-output}
 NB_TIMEOUT=${NB_TIMEOUT:-600}
 NB_TRIES=${NB_TRIES:-5}
 NB_STARTUP_TIMEOUT=${NB_STARTUP_TIMEOUT:-20}
-NB_JAVA_OPTS=${NB_JAVA_OPTS:--Djava.awt.headless=true}
+# The vector module enables LossSkipGram's CPU fast path in the kernel's JVM.
+NB_JAVA_OPTS=${NB_JAVA_OPTS:--Djava.awt.headless=true --add-modules jdk.incubator.vector}
+# One OpenMP thread per ND4J op: spare threads spinning on a busy 2-core machine slow small arrays ~10x.
+export OMP_NUM_THREADS=${OMP_NUM_THREADS:-1}
 RJK_VERSION=${RJK_VERSION:-3.0.1}
 MVN=${MVN:-mvn}
 NB_PYTHON=${NB_PYTHON:-/usr/bin/python3}

@@ -22,7 +22,7 @@ import org.stableloss.dl4j.graph.DotProductVertex;
 /**
  * LossSkipGram as a drop-in replacement for LossBinaryXENT: the same skip-gram graph, one line changed, and a
  * confidently wrong positive pair (logit -40) that LossBinaryXENT never corrects and LossSkipGram fixes in a few
- * steps. Run: {@code MAIN=org.stableloss.dl4j.samples.DropInDemo samples/run-tag-embeddings.sh}.
+ * steps. Run: {@code samples/run.sh DropInDemo}.
  */
 public final class DropInDemo {
 
