@@ -14,6 +14,7 @@ import org.nd4j.linalg.lossfunctions.ILossFunction;
 import org.nd4j.linalg.lossfunctions.impl.LossBinaryXENT;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.stableloss.dl4j.LossSkipGram;
+import org.stableloss.dl4j.samediff.SkipGramSameDiff;
 
 /**
  * The ways of computing the sigmoid skip-gram loss that the accuracy report compares: per element, the loss
@@ -61,7 +62,8 @@ final class Formulations {
                 loss("LossSkipGram exact, portable (ND4J ops)", new LossSkipGram(), new ActivationIdentity(), true,
                         false),
                 loss("LossSkipGram clamped(1e-4)", LossSkipGram.builder().clamped(RECIPE_EPS).build(),
-                        new ActivationIdentity(), false, false));
+                        new ActivationIdentity(), false, false),
+                of("SkipGramSameDiff.loss, SameDiff autodiff", false, Formulations::skipGramSameDiff));
     }
 
     private static Formulation of(String name, boolean charted,
@@ -141,6 +143,19 @@ final class Formulations {
         SDVariable labels = sd.constant("y", y);
         SDVariable perElement = sd.loss.sigmoidCrossEntropy("perElement", labels, logits, null, LossReduce.NONE, 0.0);
         SDVariable sum = sd.loss.sigmoidCrossEntropy("sum", labels, logits, null, LossReduce.SUM, 0.0);
+        sd.setLossVariables(sum);
+        INDArray loss = sd.output(Map.of(), "perElement").get("perElement");
+        INDArray grad = sd.calculateGradients(Map.of(), "x").get("x");
+        return new Output(loss.reshape(x.shape()), grad.reshape(x.shape()));
+    }
+
+    /** This project's SameDiff op: values with reduction NONE, gradient by autodiff of the SUM reduction. */
+    private static Output skipGramSameDiff(INDArray x, INDArray y) {
+        SameDiff sd = SameDiff.create();
+        SDVariable logits = sd.var("x", x.dup());
+        SDVariable labels = sd.constant("y", y);
+        SkipGramSameDiff.loss(sd, "perElement", logits, labels, null, LossReduce.NONE, new LossSkipGram());
+        SDVariable sum = SkipGramSameDiff.loss(sd, "sum", logits, labels, null, LossReduce.SUM, new LossSkipGram());
         sd.setLossVariables(sum);
         INDArray loss = sd.output(Map.of(), "perElement").get("perElement");
         INDArray grad = sd.calculateGradients(Map.of(), "x").get("x");
