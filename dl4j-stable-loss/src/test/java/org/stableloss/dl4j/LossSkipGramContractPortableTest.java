@@ -1,18 +1,8 @@
 package org.stableloss.dl4j;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
 
-/** The whole contract again on the portable ND4J path (the one CUDA runs), with the CPU fast path switched off. */
+/** {@link LossSkipGramContractTest} again on the portable ND4J path (the one CUDA runs). */
+@ExtendWith(PortablePath.class)
 class LossSkipGramContractPortableTest extends LossSkipGramContractTest {
-
-    @BeforeAll
-    static void portablePath() {
-        System.setProperty(FastPath.PROPERTY, "false");
-    }
-
-    @AfterAll
-    static void restore() {
-        System.clearProperty(FastPath.PROPERTY);
-    }
 }

@@ -1,25 +1,8 @@
 package org.stableloss.dl4j;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Every gradient check again on the portable ND4J path (the one CUDA runs), the CPU fast path switched off. */
+/** {@link LossSkipGramGradientCheckTest} again on the portable ND4J path (the one CUDA runs). */
+@ExtendWith(PortablePath.class)
 class LossSkipGramGradientCheckPortableTest extends LossSkipGramGradientCheckTest {
-
-    private static String saved;
-
-    @BeforeAll
-    static void portablePath() {
-        saved = System.getProperty(FastPath.PROPERTY);
-        System.setProperty(FastPath.PROPERTY, "false");
-    }
-
-    @AfterAll
-    static void restorePath() {
-        if (saved == null) {
-            System.clearProperty(FastPath.PROPERTY);
-        } else {
-            System.setProperty(FastPath.PROPERTY, saved);
-        }
-    }
 }

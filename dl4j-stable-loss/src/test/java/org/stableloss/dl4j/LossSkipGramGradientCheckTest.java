@@ -21,8 +21,7 @@ import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -52,6 +51,7 @@ import org.nd4j.linalg.lossfunctions.ILossFunction;
  * <p>DL4J hands the loss plain C-order arrays, so on a CPU JVM with the vector module these networks run the CPU
  * fast path; {@link LossSkipGramGradientCheckPortableTest} repeats everything on the portable ND4J path.
  */
+@ExtendWith(DoublePrecision.class)
 class LossSkipGramGradientCheckTest {
 
     private static final double EPS = 1e-6;
@@ -63,21 +63,6 @@ class LossSkipGramGradientCheckTest {
     private static final int N_OUT = 3;
     private static final int VOCAB = 5;
     private static final int EMBED = 3;
-
-    private static DataType savedDefault;
-    private static DataType savedFloat;
-
-    @BeforeAll
-    static void doublePrecision() {
-        savedDefault = Nd4j.dataType();
-        savedFloat = Nd4j.defaultFloatingPointType();
-        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-    }
-
-    @AfterAll
-    static void restorePrecision() {
-        Nd4j.setDefaultDataTypes(savedDefault, savedFloat);
-    }
 
     enum Mask { NONE, PER_EXAMPLE, PER_OUTPUT }
 

@@ -11,8 +11,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,6 +35,7 @@ import org.stableloss.dl4j.samediff.SkipGramSameDiff;
  * masks, weights, every reduction and an upstream gradient; reductions and {@code skipGram} against the peer
  * {@link LossSkipGram}; save/load; build-time shape errors; and a small model that learns a planted structure.
  */
+@ExtendWith(DoublePrecision.class)
 class SkipGramSameDiffTest {
 
     private static final LossSkipGram WEIGHTED = LossSkipGram.builder().positiveWeight(1.5).negativeWeight(0.5)
@@ -43,21 +43,6 @@ class SkipGramSameDiffTest {
     private static final LossSkipGram CLAMPED = LossSkipGram.builder().clamped(0.1).build();
 
     private static final INDArray NEGATIVE_MASK = Nd4j.createFromArray(new double[][] {{1, 0}, {0.5, 1}});
-
-    private DataType defaultType;
-    private DataType defaultFloatType;
-
-    @BeforeEach
-    void doublePrecisionForGradientChecks() {
-        defaultType = Nd4j.dataType();
-        defaultFloatType = Nd4j.defaultFloatingPointType();
-        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-    }
-
-    @AfterEach
-    void restoreDefaultTypes() {
-        Nd4j.setDefaultDataTypes(defaultType, defaultFloatType);
-    }
 
     private static INDArray uniform(Random r, double lo, double hi, long... shape) {
         INDArray a = Nd4j.create(DataType.DOUBLE, shape);

@@ -2,6 +2,7 @@ package org.stableloss.dl4j.benchmarks;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 
 import org.nd4j.autodiff.loss.LossReduce;
 import org.nd4j.autodiff.samediff.SDVariable;
@@ -29,20 +30,18 @@ final class Formulations {
     record Output(INDArray loss, INDArray gradient) {
     }
 
-    /** One formulation: a name for the table and the computation on a column of logits and labels. */
-    interface Formulation {
-        String name();
+    /**
+     * One formulation.
+     *
+     * @param name     its row in the table
+     * @param charted  whether the chart draws it (a few, so that the lines stay readable)
+     * @param portable whether LossSkipGram must take its portable ND4J path while it runs
+     * @param compute  the per-element loss and gradient of a column of logits and labels
+     */
+    record Formulation(String name, boolean charted, boolean portable, BiFunction<INDArray, INDArray, Output> compute) {
 
-        Output apply(INDArray x, INDArray y);
-
-        /** Whether the report's chart draws this formulation (a few, so that the lines stay readable). */
-        default boolean charted() {
-            return false;
-        }
-
-        /** Whether to force ND4J ops in LossSkipGram (the portable path) while this formulation runs. */
-        default boolean portable() {
-            return false;
+        Output apply(INDArray x, INDArray y) {
+            return compute.apply(x, y);
         }
     }
 
@@ -50,67 +49,32 @@ final class Formulations {
 
     static List<Formulation> all() {
         return List.of(
-                of("naive: -y log(sigmoid) - (1-y) log(1-sigmoid)", false, Formulations::naive),
-                of("clamped recipe, eps 1e-4, autodiff", true, Formulations::clampedRecipe),
-                loss("DL4J LossBinaryXENT (clipEps 1e-5)", new LossBinaryXENT(), new ActivationSigmoid(), false,
-                        true),
-                loss("DL4J LossBinaryXENT(0.0)", new LossBinaryXENT(0.0), new ActivationSigmoid(), false, false),
-                of("libnd4j sigm_cross_entropy_loss (sd.loss.sigmoidCrossEntropy)", true, Formulations::libnd4j),
-                of("ND4J softPlus composition", false, Formulations::softplusComposition),
-                of("ND4J logSigmoid composition, SameDiff autodiff", false, Formulations::logSigmoidComposition),
-                loss("LossSkipGram exact, CPU fast path", new LossSkipGram(), new ActivationIdentity(), false, true),
-                loss("LossSkipGram exact, portable (ND4J ops)", new LossSkipGram(), new ActivationIdentity(), true,
-                        false),
-                loss("LossSkipGram clamped(1e-4)", LossSkipGram.builder().clamped(RECIPE_EPS).build(),
-                        new ActivationIdentity(), false, false),
-                of("SkipGramSameDiff.loss, SameDiff autodiff", false, Formulations::skipGramSameDiff));
+                new Formulation("naive: -y log(sigmoid) - (1-y) log(1-sigmoid)", false, false, Formulations::naive),
+                new Formulation("clamped recipe, eps 1e-4, autodiff", true, false, Formulations::clampedRecipe),
+                new Formulation("DL4J LossBinaryXENT (clipEps 1e-5)", true, false,
+                        lossFunction(new LossBinaryXENT(), new ActivationSigmoid())),
+                new Formulation("DL4J LossBinaryXENT(0.0)", false, false,
+                        lossFunction(new LossBinaryXENT(0.0), new ActivationSigmoid())),
+                new Formulation("libnd4j sigm_cross_entropy_loss (sd.loss.sigmoidCrossEntropy)", true, false,
+                        Formulations::libnd4j),
+                new Formulation("ND4J softPlus composition", false, false, Formulations::softplusComposition),
+                new Formulation("ND4J logSigmoid composition, SameDiff autodiff", false, false,
+                        Formulations::logSigmoidComposition),
+                new Formulation("LossSkipGram exact, CPU fast path", true, false,
+                        lossFunction(new LossSkipGram(), new ActivationIdentity())),
+                new Formulation("LossSkipGram exact, portable (ND4J ops)", false, true,
+                        lossFunction(new LossSkipGram(), new ActivationIdentity())),
+                new Formulation("LossSkipGram clamped(1e-4)", false, false,
+                        lossFunction(LossSkipGram.builder().clamped(RECIPE_EPS).build(), new ActivationIdentity())),
+                new Formulation("SkipGramSameDiff.loss, SameDiff autodiff", false, false,
+                        Formulations::skipGramSameDiff));
     }
 
-    private static Formulation of(String name, boolean charted,
-                                  java.util.function.BiFunction<INDArray, INDArray, Output> f) {
-        return new Formulation() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public boolean charted() {
-                return charted;
-            }
-
-            @Override
-            public Output apply(INDArray x, INDArray y) {
-                return f.apply(x, y);
-            }
-        };
-    }
-
-    private static Formulation loss(String name, ILossFunction loss, IActivation activation, boolean portable,
-                                    boolean charted) {
-        return new Formulation() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public boolean charted() {
-                return charted;
-            }
-
-            @Override
-            public Output apply(INDArray x, INDArray y) {
-                // LossBinaryXENT writes into preOutput through the sigmoid's backprop: give each call a copy.
-                return new Output(loss.computeScoreArray(y, x.dup(), activation, null),
-                        loss.computeGradient(y, x.dup(), activation, null));
-            }
-
-            @Override
-            public boolean portable() {
-                return portable;
-            }
-        };
+    /** A DL4J loss function's score array and gradient, per element. */
+    private static BiFunction<INDArray, INDArray, Output> lossFunction(ILossFunction loss, IActivation activation) {
+        // LossBinaryXENT writes into preOutput through the sigmoid's backprop: give each call a copy.
+        return (x, y) -> new Output(loss.computeScoreArray(y, x.dup(), activation, null),
+                loss.computeGradient(y, x.dup(), activation, null));
     }
 
     /** The textbook formula and its chain-rule gradient {@code (-y/p + (1-y)/(1-p)) * p(1-p)}. */

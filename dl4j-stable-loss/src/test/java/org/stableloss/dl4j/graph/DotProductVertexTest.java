@@ -20,8 +20,8 @@ import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
 import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.weights.WeightInit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.stableloss.dl4j.DoublePrecision;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -42,25 +42,11 @@ import org.stableloss.dl4j.LossSkipGram;
  * propagation; forward values per dtype against a plain Java dot product; and a graph that learns a planted
  * structure.
  */
+@ExtendWith(DoublePrecision.class)
 class DotProductVertexTest {
 
     private static final int VOCAB = 7;
     private static final int DIM = 4;
-
-    private DataType defaultType;
-    private DataType defaultFloatType;
-
-    @BeforeEach
-    void doublePrecisionForGradientChecks() {
-        defaultType = Nd4j.dataType();
-        defaultFloatType = Nd4j.defaultFloatingPointType();
-        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-    }
-
-    @AfterEach
-    void restoreDefaultTypes() {
-        Nd4j.setDefaultDataTypes(defaultType, defaultFloatType);
-    }
 
     /** EmbeddingLayer (anchor) and EmbeddingLayer (one context) -> dot -> LossLayer: logits [mb, 1]. */
     private static ComputationGraph pairGraph(DataType dt, IUpdater updater, int contextDim, LossSkipGram loss) {
