@@ -11,8 +11,8 @@ import org.stableloss.dl4j.LossSkipGram;
 
 /**
  * Prints, as a markdown table, the loss and gradient of a positive pair (label 1) at extreme logits in FLOAT for
- * DL4J's LossBinaryXENT (sigmoid, default clipEps 1e-5), the clamped recipe (eps 1e-4) and LossSkipGram, next to
- * the true values computed in double.
+ * DL4J's LossBinaryXENT (sigmoid; default clipEps 1e-5, and 0), LossSkipGram's clamped mode (eps 1e-4) and
+ * LossSkipGram, next to the true values computed in double. Run: {@code samples/run.sh SaturationTable}.
  */
 public final class SaturationTable {
 
@@ -40,6 +40,7 @@ public final class SaturationTable {
         }
         System.out.println(trueLoss);
         row("LossBinaryXENT", new LossBinaryXENT(), true, x, y);
+        row("LossBinaryXENT(0.0)", new LossBinaryXENT(0.0), true, x, y);
         row("LossSkipGram clamped(1e-4)", LossSkipGram.builder().clamped(1e-4).build(), false, x, y);
         row("LossSkipGram (exact)", new LossSkipGram(), false, x, y);
         System.out.println(trueGrad);
