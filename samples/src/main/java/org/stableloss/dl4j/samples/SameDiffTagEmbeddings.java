@@ -1,0 +1,542 @@
+package org.stableloss.dl4j.samples;
+
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+
+import org.nd4j.autodiff.loss.LossReduce;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.TrainingConfig;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.MultiDataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.stableloss.dl4j.LossSkipGram;
+import org.stableloss.dl4j.samediff.SkipGramSameDiff;
+
+/**
+ * The tag model of {@link TagEmbeddings} written in SameDiff: {@code score(s, t) = dot(W[s], C[t])} for sample
+ * embeddings {@code W [numSamples, dim]} and tag embeddings {@code C [numTags, dim]}, one positive tag and K sampled
+ * negative tags per (sample, tag) pair, the loss from {@link SkipGramSameDiff#skipGram}, trained with {@code sd.fit}
+ * and Adam. Run with {@code --help} for the options.
+ *
+ * <p>Rows are looked up as {@code sd.oneHot(idx, V).mmul(table)}, not with {@code sd.gather}, whose backprop is wrong
+ * in ND4J 1.0.0-M2.1 (duplicate indices; two gathers in one graph fail to build the gradient). The one-hot product is
+ * an exact row selection but costs O(B * V * D) per minibatch of B pairs, forward and backward, and the sample
+ * vocabulary is the big one (14,663 in the bundled data): it is most of a step's time, ~40 ms for 256 pairs on one
+ * core, against ~6 ms for the whole {@code ComputationGraph} step of {@link TagEmbeddings}. Larger minibatches do not
+ * help (the product grows with B). The defaults (4 epochs of 256-pair minibatches, as {@link TagEmbeddings}) train
+ * the bundled data in about a minute on one core.
+ *
+ * <p>Evaluation on held-out (sample, tag) pairs ({@link TagData#split}), as in {@link TagEmbeddings}: ROC AUC of the
+ * held-out pairs' scores against those of random tags the sample does not have, and filtered hits@10; the same for the
+ * popularity baseline (a tag's training frequency, no model).
+ */
+public final class SameDiffTagEmbeddings {
+
+    private static final Logger log = LoggerFactory.getLogger(SameDiffTagEmbeddings.class);
+
+    private SameDiffTagEmbeddings() {
+    }
+
+    /** Command-line options. */
+    static final class Options {
+        String data;
+        int epochs = 4;
+        int dim = 32;
+        int negatives = 5;
+        int batch = 256;
+        double lr = 0.005;
+        long seed = 42;
+        double testFraction = 0.1;
+        int evalNegatives = 10;
+        boolean help;
+
+        static Options parse(String[] args) {
+            Options o = new Options();
+            for (int i = 0; i < args.length; i++) {
+                String a = args[i];
+                if (a.equals("--help") || a.equals("-h")) {
+                    o.help = true;
+                    continue;
+                }
+                if (!a.startsWith("--")) {
+                    throw new UsageException("unexpected argument '" + a + "'");
+                }
+                String key = a;
+                String value;
+                int eq = a.indexOf('=');
+                if (eq > 0) {
+                    key = a.substring(0, eq);
+                    value = a.substring(eq + 1);
+                } else {
+                    if (i + 1 >= args.length) {
+                        throw new UsageException("option " + a + " needs a value");
+                    }
+                    value = args[++i];
+                }
+                switch (key) {
+                    case "--data" -> o.data = value;
+                    case "--epochs" -> o.epochs = positiveInt(key, value);
+                    case "--dim" -> o.dim = positiveInt(key, value);
+                    case "--negatives" -> o.negatives = positiveInt(key, value);
+                    case "--batch" -> o.batch = positiveInt(key, value);
+                    case "--lr" -> o.lr = positiveDouble(key, value);
+                    case "--seed" -> {
+                        try {
+                            o.seed = Long.parseLong(value);
+                        } catch (NumberFormatException e) {
+                            throw new UsageException(key + " must be an integer, got '" + value + "'");
+                        }
+                    }
+                    default -> throw new UsageException("unknown option " + key);
+                }
+            }
+            return o;
+        }
+
+        private static int positiveInt(String key, String v) {
+            try {
+                int n = Integer.parseInt(v);
+                if (n > 0) {
+                    return n;
+                }
+            } catch (NumberFormatException ignored) {
+                // reported below
+            }
+            throw new UsageException(key + " must be a positive integer, got '" + v + "'");
+        }
+
+        private static double positiveDouble(String key, String v) {
+            try {
+                double d = Double.parseDouble(v);
+                if (d > 0 && Double.isFinite(d)) {
+                    return d;
+                }
+            } catch (NumberFormatException ignored) {
+                // reported below
+            }
+            throw new UsageException(key + " must be a positive number, got '" + v + "'");
+        }
+    }
+
+    static final String USAGE = """
+            Usage: SameDiffTagEmbeddings [options]
+              Learns sample and tag embeddings from (sample, tag) pairs with K sampled negative tags per pair: the
+              model of TagEmbeddings in SameDiff, with SkipGramSameDiff.skipGram as the loss, sd.fit and Adam.
+              Prints the held-out AUC (held-out pairs against random tags the sample does not have) at the end.
+            Options:
+              --data FILE        sample<TAB>tag1,tag2,...[<TAB>more columns] per line, plain or .gz
+                                 (default: the bundled Debtags snapshot, 14,663 Debian packages, 488 tags)
+              --epochs N         training epochs (default 4)
+              --dim D            embedding size (default 32)
+              --negatives K      sampled negative tags per positive pair (default 5)
+              --batch N          positive pairs per minibatch (default 256)
+              --lr LR            Adam learning rate (default 0.005)
+              --seed N           random seed: split, init, shuffling, negatives (default 42)
+              --help             this text
+            """;
+
+    /** A mistake on the command line. */
+    static final class UsageException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
+    /** What a run measured. */
+    /** {@code epochLoss[0]} before training, {@code [e]} after epoch e, on the monitored training pairs. */
+    record Result(int trainPairs, int testPairs, double[] epochLoss, double auc, double popularityAuc,
+                  double hitsAt10, double popularityHitsAt10, double pairsPerSecond) {
+    }
+
+    public static void main(String[] args) {
+        int rc = run(args, System.out, System.err);
+        if (rc != 0) {
+            System.exit(rc);
+        }
+    }
+
+    /** Runs the job; returns the exit code (0 ok, 1 bad data, 2 bad command line). */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        Options o;
+        try {
+            o = Options.parse(args);
+        } catch (UsageException e) {
+            err.println("error: " + e.getMessage() + " (see --help)");
+            return 2;
+        }
+        if (o.help) {
+            out.print(USAGE);
+            return 0;
+        }
+        try {
+            runJob(o, out);
+            return 0;
+        } catch (TagData.DataException e) {
+            err.println("error: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    static Result runJob(Options o, PrintStream out) {
+        TagData data = o.data == null ? TagData.loadBundled() : TagData.load(Paths.get(o.data));
+        TagData.Split split = data.split(o.testFraction, o.seed);
+        if (split.numTest() == 0) {
+            throw new TagData.DataException(data.source() + ": too little data to hold any pair out for evaluation ("
+                    + data.numSamples() + " samples, " + data.numPairs() + " pairs; samples need 2+ tags)");
+        }
+        if (data.numTags() < 2) {
+            throw new TagData.DataException(data.source() + ": only one distinct tag, nothing to rank");
+        }
+        log.info("data {}: {} samples, {} tags, {} pairs -> {} training, {} held out", data.source(),
+                data.numSamples(), data.numTags(), data.numPairs(), split.numTrain(), split.numTest());
+        log.info("model: dim {}, {} negatives per pair, minibatch {}, {} epochs, Adam({}), seed {};"
+                        + " ND4J backend {}, {} threads", o.dim, o.negatives, o.batch, o.epochs, o.lr, o.seed,
+                Nd4j.getBackend().getClass().getSimpleName(), Nd4j.getEnvironment().maxThreads());
+        if (System.getenv("OMP_NUM_THREADS") == null) {
+            log.warn("OMP_NUM_THREADS is not set: the arrays here are small, and on a busy machine ND4J's OpenMP"
+                    + " threads can slow every op down many times; OMP_NUM_THREADS=1 is usually fastest");
+        }
+
+        Sampler sampler = new Sampler(data, split);
+        SameDiff sd = buildModel(data.numSamples(), data.numTags(), o.dim, o.negatives, new LossSkipGram(), o.seed);
+        sd.setTrainingConfig(TrainingConfig.builder()
+                .updater(new Adam(o.lr))
+                .dataSetFeatureMapping("sampleIdx", "positiveIdx", "negativeIdx")
+                .markLabelsUnused()
+                .build());
+        // M2.1 prints a line to System.out per op while it builds the gradient graph: build it here, quietly
+        PrintStream stdout = System.out;
+        System.setOut(new PrintStream(OutputStream.nullOutputStream()));
+        try {
+            sd.createGradFunction();
+        } finally {
+            System.setOut(stdout);
+        }
+
+        // ---- training ----
+        // sd.fit does not compute the loss's value (its gradient does not need it), so the loss is monitored on a
+        // fixed set of training pairs with fixed negatives, after each epoch: a few forward passes
+        List<MultiDataSet> monitor = sampler.monitorSet(Math.min(MONITOR_PAIRS, split.numTrain()), o.batch,
+                o.negatives, new Random(o.seed + 2));
+        int n = split.numTrain();
+        int[] perm = new int[n];
+        for (int i = 0; i < n; i++) {
+            perm[i] = i;
+        }
+        Random rnd = new Random(o.seed);
+        long stepsPerEpoch = (n + o.batch - 1) / o.batch;
+        long totalSteps = stepsPerEpoch * o.epochs;
+        double[] epochLoss = new double[o.epochs + 1];
+        epochLoss[0] = meanLoss(sd, monitor);
+        log.info("initial loss {} per pair (its positive + {} negatives; {} training pairs)", f4(epochLoss[0]),
+                o.negatives, Math.min(MONITOR_PAIRS, n));
+        long step = 0;
+        long start = System.nanoTime();
+        long lastLog = start;
+        for (int epoch = 0; epoch < o.epochs; epoch++) {
+            shuffle(perm, rnd);
+            for (int b = 0; b < n; b += o.batch) {
+                int mb = Math.min(o.batch, n - b);
+                sd.fit(sampler.minibatch(perm, b, mb, o.negatives, rnd));
+                step++;
+                long now = System.nanoTime();
+                if (now - lastLog > 5_000_000_000L) {
+                    lastLog = now;
+                    double sec = (now - start) / 1e9;
+                    log.info("epoch {}/{} step {}/{} | {} pairs/s | ETA {} s", epoch + 1, o.epochs, step,
+                            totalSteps, Math.round(((double) epoch * n + b + mb) / sec),
+                            Math.round(sec / step * (totalSteps - step)));
+                }
+            }
+            epochLoss[epoch + 1] = meanLoss(sd, monitor);
+            log.info("epoch {}/{} done: loss {} per pair", epoch + 1, o.epochs, f4(epochLoss[epoch + 1]));
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        double pairsPerSecond = (double) n * o.epochs / seconds;
+        log.info("trained {} steps in {} s, {} pairs/s", step, Math.round(seconds), Math.round(pairsPerSecond));
+
+        // ---- evaluation ----
+        float[][] w = sd.getVariable("W").getArr().toFloatMatrix();
+        float[][] c = sd.getVariable("C").getArr().toFloatMatrix();
+        Scorer model = (s, t) -> dot(w[s], c[t]);
+        Scorer popularity = (s, t) -> sampler.trainTagCount[t];
+        double auc = heldOutAuc(data, split, o.evalNegatives, o.seed + 1, model);
+        double popularityAuc = heldOutAuc(data, split, o.evalNegatives, o.seed + 1, popularity);
+        double hits = hitsAt10(data, split, model);
+        double popularityHits = hitsAt10(data, split, popularity);
+        out.println();
+        out.printf(Locale.ROOT, "Held-out evaluation: %d pairs (AUC against %d random tags the sample does not have;"
+                + " filtered hits@10 over all %d tags)%n", split.numTest(), o.evalNegatives, data.numTags());
+        out.printf(Locale.ROOT, "  %-46s %7s %8s%n", "", "AUC", "hits@10");
+        out.printf(Locale.ROOT, "  %-46s %7.4f %8.4f%n", "SameDiff model, SkipGramSameDiff.skipGram", auc, hits);
+        out.printf(Locale.ROOT, "  %-46s %7.4f %8.4f%n", "popularity (tag frequency, no model)", popularityAuc,
+                popularityHits);
+        out.printf(Locale.ROOT, "Training: %d epochs x %d steps, %.1f s, %.0f pairs/s; loss per pair %.4f -> %.4f%n",
+                o.epochs, stepsPerEpoch, seconds, pairsPerSecond, epochLoss[0], epochLoss[o.epochs]);
+        return new Result(n, split.numTest(), epochLoss, auc, popularityAuc, hits, popularityHits, pairsPerSecond);
+    }
+
+    /** Training pairs whose loss is monitored after each epoch. */
+    static final int MONITOR_PAIRS = 2048;
+
+    /** The model's loss over the batches, weighted by their sizes. */
+    static double meanLoss(SameDiff sd, List<MultiDataSet> batches) {
+        double sum = 0;
+        long count = 0;
+        for (MultiDataSet mds : batches) {
+            INDArray[] f = mds.getFeatures();
+            double l = sd.output(Map.of("sampleIdx", f[0], "positiveIdx", f[1], "negativeIdx", f[2]), LOSS)
+                    .get(LOSS).getDouble(0);
+            sum += l * f[0].length();
+            count += f[0].length();
+        }
+        return sum / count;
+    }
+
+    /** The name of the model's loss variable. */
+    static final String LOSS = "loss";
+
+    /**
+     * The model, in FLOAT. Placeholders (INT): {@code sampleIdx [B]}, {@code positiveIdx [B]} and
+     * {@code negativeIdx [B, K]}; variables {@code W [numSamples, dim]} (samples) and {@code C [numTags, dim]}
+     * (tags), N(0, 0.1) as in {@link TagEmbeddings#buildGraph}. The loss {@value #LOSS} is the per-pair loss (the
+     * positive and its K negatives) averaged over the minibatch, the score of {@link TagEmbeddings}' LossLayer.
+     */
+    static SameDiff buildModel(int numSamples, int numTags, int dim, int negatives, LossSkipGram loss, long seed) {
+        SameDiff sd = SameDiff.create();
+        Random r = new Random(seed);
+        SDVariable w = sd.var("W", normal(r, 0.1, numSamples, dim));
+        SDVariable c = sd.var("C", normal(r, 0.1, numTags, dim));
+        SDVariable sampleIdx = sd.placeHolder("sampleIdx", DataType.INT, -1);
+        SDVariable positiveIdx = sd.placeHolder("positiveIdx", DataType.INT, -1);
+        SDVariable negativeIdx = sd.placeHolder("negativeIdx", DataType.INT, -1, negatives);
+        // exact row look-ups as one-hot products (sd.gather's backprop is broken in M2.1)
+        SDVariable anchor = sd.oneHot(sampleIdx, numSamples, -1, 1.0, 0.0, DataType.FLOAT).mmul(w);       // [B, D]
+        SDVariable positive = sd.oneHot(positiveIdx, numTags, -1, 1.0, 0.0, DataType.FLOAT).mmul(c);      // [B, D]
+        SDVariable negativeRows = sd.oneHot(sd.reshape(negativeIdx, -1), numTags, -1, 1.0, 0.0, DataType.FLOAT)
+                .mmul(c);                                                                                 // [B*K, D]
+        SDVariable negs = sd.reshape(negativeRows, -1, negatives, dim);                                  // [B, K, D]
+        SDVariable perPair = SkipGramSameDiff.skipGram(sd, "skipGram", anchor, positive, negs, null,
+                LossReduce.NONE, loss);                                                                   // [B]
+        sd.mean(LOSS, perPair).markAsLoss();
+        return sd;
+    }
+
+    /**
+     * Minibatches and negatives: K tags per pair from word2vec's noise distribution (training frequency^0.75, +1 so
+     * that every tag can be drawn), redrawn (up to 10 times) while the tag is one of the sample's training tags, as
+     * in {@link TagEmbeddings}.
+     */
+    static final class Sampler {
+        private final TagData.Split split;
+        private final int[][] trainTagsOf;
+        final int[] trainTagCount;
+        private final double[] negativeCdf;
+
+        Sampler(TagData data, TagData.Split split) {
+            this.split = split;
+            int[][] train = split.train();
+            int[] perSample = new int[data.numSamples()];
+            trainTagCount = new int[data.numTags()];
+            for (int i = 0; i < split.numTrain(); i++) {
+                perSample[train[0][i]]++;
+                trainTagCount[train[1][i]]++;
+            }
+            trainTagsOf = new int[data.numSamples()][];
+            for (int s = 0; s < trainTagsOf.length; s++) {
+                trainTagsOf[s] = new int[perSample[s]];
+            }
+            int[] fill = new int[data.numSamples()];
+            for (int i = 0; i < split.numTrain(); i++) {
+                trainTagsOf[train[0][i]][fill[train[0][i]]++] = train[1][i];
+            }
+            for (int[] t : trainTagsOf) {
+                Arrays.sort(t);
+            }
+            negativeCdf = new double[data.numTags()];
+            double acc = 0;
+            for (int t = 0; t < negativeCdf.length; t++) {
+                acc += Math.pow(trainTagCount[t] + 1, 0.75);
+                negativeCdf[t] = acc;
+            }
+            for (int t = 0; t < negativeCdf.length; t++) {
+                negativeCdf[t] /= acc;
+            }
+        }
+
+        int drawNegative(Random rnd, int s) {
+            int t = 0;
+            for (int tries = 0; tries < 10; tries++) {
+                int i = Arrays.binarySearch(negativeCdf, rnd.nextDouble());
+                t = Math.min(i >= 0 ? i : -i - 1, negativeCdf.length - 1);
+                if (Arrays.binarySearch(trainTagsOf[s], t) < 0) {
+                    return t;
+                }
+            }
+            return t;
+        }
+
+        /** {@code pairs} random training pairs with negatives, in minibatches of {@code batch}. */
+        List<MultiDataSet> monitorSet(int pairs, int batch, int negatives, Random rnd) {
+            int[] pick = new int[pairs];
+            for (int i = 0; i < pairs; i++) {
+                pick[i] = rnd.nextInt(split.numTrain());
+            }
+            List<MultiDataSet> batches = new ArrayList<>();
+            for (int b = 0; b < pairs; b += batch) {
+                batches.add(minibatch(pick, b, Math.min(batch, pairs - b), negatives, rnd));
+            }
+            return batches;
+        }
+
+        /** Training pairs {@code perm[from .. from + mb)} with fresh negatives: sampleIdx, positiveIdx, negativeIdx. */
+        MultiDataSet minibatch(int[] perm, int from, int mb, int negatives, Random rnd) {
+            int[] sample = new int[mb];
+            int[] positive = new int[mb];
+            int[][] negative = new int[mb][negatives];
+            for (int i = 0; i < mb; i++) {
+                int p = perm[from + i];
+                sample[i] = split.train()[0][p];
+                positive[i] = split.train()[1][p];
+                for (int k = 0; k < negatives; k++) {
+                    negative[i][k] = drawNegative(rnd, sample[i]);
+                }
+            }
+            return new MultiDataSet(new INDArray[]{Nd4j.createFromArray(sample), Nd4j.createFromArray(positive),
+                    Nd4j.createFromArray(negative)}, new INDArray[0]);
+        }
+    }
+
+    /** A model's score of a (sample, tag) pair. */
+    interface Scorer {
+        double score(int sample, int tag);
+    }
+
+    /**
+     * ROC AUC of the held-out pairs against {@code negativesPerPair} random tags per pair that the sample does not
+     * have at all (neither in training nor held out), as {@link TagEmbeddings} evaluates: the Mann-Whitney statistic,
+     * ties counted half.
+     */
+    static double heldOutAuc(TagData data, TagData.Split split, int negativesPerPair, long seed, Scorer scorer) {
+        Random rnd = new Random(seed);
+        int m = split.numTest();
+        double[] pos = new double[m];
+        double[] neg = new double[m * negativesPerPair];
+        int numNeg = 0;
+        for (int i = 0; i < m; i++) {
+            int s = split.test()[0][i];
+            pos[i] = scorer.score(s, split.test()[1][i]);
+            if (data.tagsOf(s).length < data.numTags()) {
+                for (int k = 0; k < negativesPerPair; k++) {
+                    int u;
+                    do {
+                        u = rnd.nextInt(data.numTags());
+                    } while (data.hasTag(s, u));
+                    neg[numNeg++] = scorer.score(s, u);
+                }
+            }
+        }
+        return auc(pos, Arrays.copyOf(neg, numNeg));
+    }
+
+    /**
+     * Filtered hits@10: the share of held-out pairs whose tag is among the 10 best-scored tags of its sample once the
+     * sample's other tags (training and held out) are removed from the ranking; ties and NaN count against it.
+     */
+    static double hitsAt10(TagData data, TagData.Split split, Scorer scorer) {
+        int m = split.numTest();
+        long hits = 0;
+        for (int i = 0; i < m; i++) {
+            int s = split.test()[0][i];
+            double x = scorer.score(s, split.test()[1][i]);
+            int above = 0;
+            if (Double.isNaN(x)) {
+                continue;
+            }
+            for (int u = 0; u < data.numTags() && above < 10; u++) {
+                if (!data.hasTag(s, u) && !(scorer.score(s, u) < x)) {
+                    above++;
+                }
+            }
+            if (above < 10) {
+                hits++;
+            }
+        }
+        return (double) hits / m;
+    }
+
+    /** P(a positive scores above a negative), ties counted half; NaN scores rank lowest. */
+    static double auc(double[] pos, double[] neg) {
+        if (pos.length == 0 || neg.length == 0) {
+            return Double.NaN;
+        }
+        double[] p = sortedNanLowest(pos);
+        double[] q = sortedNanLowest(neg);
+        double wins = 0;
+        int below = 0; // negatives strictly below p[i]
+        int upTo = 0;  // negatives <= p[i]
+        for (double x : p) {
+            while (below < q.length && q[below] < x) {
+                below++;
+            }
+            upTo = Math.max(upTo, below);
+            while (upTo < q.length && q[upTo] == x) {
+                upTo++;
+            }
+            wins += below + 0.5 * (upTo - below);
+        }
+        return wins / ((double) p.length * q.length);
+    }
+
+    private static double[] sortedNanLowest(double[] a) {
+        double[] s = new double[a.length];
+        for (int i = 0; i < a.length; i++) {
+            s[i] = Double.isNaN(a[i]) ? Double.NEGATIVE_INFINITY : a[i];
+        }
+        Arrays.sort(s);
+        return s;
+    }
+
+    private static INDArray normal(Random r, double sd, int rows, int cols) {
+        float[] v = new float[rows * cols];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) (r.nextGaussian() * sd);
+        }
+        return Nd4j.create(v, new long[]{rows, cols}, DataType.FLOAT);
+    }
+
+    private static void shuffle(int[] a, Random rnd) {
+        for (int i = a.length - 1; i > 0; i--) {
+            int j = rnd.nextInt(i + 1);
+            int tmp = a[i];
+            a[i] = a[j];
+            a[j] = tmp;
+        }
+    }
+
+    static double dot(float[] a, float[] b) {
+        double d = 0;
+        for (int i = 0; i < a.length; i++) {
+            d += (double) a[i] * b[i];
+        }
+        return d;
+    }
+
+    static String f4(double v) {
+        return String.format(Locale.ROOT, "%.4f", v);
+    }
+}
