@@ -28,15 +28,18 @@ import org.stableloss.dl4j.samediff.SkipGramSameDiff;
  * The tag model of {@link TagEmbeddings} written in SameDiff: {@code score(s, t) = dot(W[s], C[t])} for sample
  * embeddings {@code W [numSamples, dim]} and tag embeddings {@code C [numTags, dim]}, one positive tag and K sampled
  * negative tags per (sample, tag) pair, the loss from {@link SkipGramSameDiff#skipGram}, trained with {@code sd.fit}
- * and Adam. Run with {@code --help} for the options.
+ * and Adam. Run it with {@code MAIN=org.stableloss.dl4j.samples.SameDiffTagEmbeddings samples/run-tag-embeddings.sh}
+ * (options: {@code --help}).
  *
  * <p>Rows are looked up as {@code sd.oneHot(idx, V).mmul(table)}, not with {@code sd.gather}, whose backprop is wrong
  * in ND4J 1.0.0-M2.1 (duplicate indices; two gathers in one graph fail to build the gradient). The one-hot product is
  * an exact row selection but costs O(B * V * D) per minibatch of B pairs, forward and backward, and the sample
- * vocabulary is the big one (14,663 in the bundled data): it is most of a step's time, ~40 ms for 256 pairs on one
- * core, against ~6 ms for the whole {@code ComputationGraph} step of {@link TagEmbeddings}. Larger minibatches do not
- * help (the product grows with B). The defaults (4 epochs of 256-pair minibatches, as {@link TagEmbeddings}) train
- * the bundled data in about a minute on one core.
+ * vocabulary is the big one (14,663 in the bundled data). Measured on one core of a shared 2-core machine (load ~4):
+ * a 256-pair step took 25-38 ms with 14,663 samples against 12-15 ms with 488 (the rest is SameDiff running its ops
+ * one by one), and 8 ms in {@link TagEmbeddings}' ComputationGraph ({@code TagModelTrainingBenchmark}). Larger
+ * minibatches do not help, since the product grows with B. The defaults (4 epochs of 256-pair minibatches, Adam 0.005,
+ * as {@link TagEmbeddings}) train the bundled data in 30-45 s; more epochs overfit the per-sample embeddings (8 epochs:
+ * held-out AUC 0.853 instead of 0.887).
  *
  * <p>Evaluation on held-out (sample, tag) pairs ({@link TagData#split}), as in {@link TagEmbeddings}: ROC AUC of the
  * held-out pairs' scores against those of random tags the sample does not have, and filtered hits@10; the same for the
