@@ -28,7 +28,7 @@ import org.stableloss.dl4j.samediff.SkipGramSameDiff;
  * The tag model of {@link TagEmbeddings} written in SameDiff: {@code score(s, t) = dot(W[s], C[t])} for sample
  * embeddings {@code W [numSamples, dim]} and tag embeddings {@code C [numTags, dim]}, one positive tag and K sampled
  * negative tags per (sample, tag) pair, the loss from {@link SkipGramSameDiff#skipGram}, trained with {@code sd.fit}
- * and Adam. Run it with {@code MAIN=org.stableloss.dl4j.samples.SameDiffTagEmbeddings samples/run-tag-embeddings.sh}
+ * and Adam. Run it with {@code samples/run.sh SameDiffTagEmbeddings}
  * (options: {@code --help}).
  *
  * <p>Rows are looked up as {@code sd.oneHot(idx, V).mmul(table)}, not with {@code sd.gather}, whose backprop is wrong
