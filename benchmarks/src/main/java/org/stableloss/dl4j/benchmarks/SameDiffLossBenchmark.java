@@ -44,9 +44,9 @@ import org.stableloss.dl4j.samediff.SkipGramSameDiff;
  *   <li>{@link #logits}: the loss alone, on logits {@code [B, K + 1]} ~N(0, 3) (a variable) and labels 1, 0, ..., 0
  *       (a constant): {@link SkipGramSameDiff#loss} against {@code sd.loss.sigmoidCrossEntropy}.</li>
  * </ul>
- * FLOAT. SameDiff runs each op from Java, so at small B a graph's op count (SkipGramSameDiff: ~20 ops forward, their
- * gradients backward; sigmoidCrossEntropy: 1 and 1) weighs more than the arithmetic; try {@code -p batch=65536} for
- * the arithmetic. ND4J's threads: set {@code OMP_NUM_THREADS} (the samples use 1).
+ * FLOAT. SameDiff runs each op from Java, so at small B a graph's op count weighs more than the arithmetic
+ * ({@link SkipGramSameDiff#loss}: 22 ops forward, 43 forward + backward; {@code sigmoidCrossEntropy}: 1 and 2); try
+ * {@code -p batch=16384} for more arithmetic. ND4J's threads: set {@code OMP_NUM_THREADS} (the samples use 1).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
