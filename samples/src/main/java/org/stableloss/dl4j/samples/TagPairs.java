@@ -149,6 +149,55 @@ public final class TagPairs {
         }
     }
 
+    /**
+     * The held-out pairs as batches shaped like the training batches, for a held-out loss (e.g. scored by DL4J on a
+     * cluster): the held-out tag, then {@code negatives} tags drawn uniformly among those the sample does not have at
+     * all; labels 1, 0, ..., 0. Deterministic for a given seed.
+     */
+    public List<org.nd4j.linalg.dataset.api.MultiDataSet> heldOutBatches(int negatives, int batchSize, long seed) {
+        Random rnd = new Random(seed);
+        int cols = negatives + 1;
+        int numTags = data.numTags();
+        List<int[]> rows = new ArrayList<>();
+        for (int i = 0; i < split.numTest(); i++) {
+            int s = split.test()[0][i];
+            if (data.tagsOf(s).length >= numTags) {
+                continue;
+            }
+            int[] row = new int[cols + 1];
+            row[0] = s;
+            row[1] = split.test()[1][i];
+            for (int k = 2; k <= cols; k++) {
+                int u;
+                do {
+                    u = rnd.nextInt(numTags);
+                } while (data.hasTag(s, u));
+                row[k] = u;
+            }
+            rows.add(row);
+        }
+        List<org.nd4j.linalg.dataset.api.MultiDataSet> out = new ArrayList<>();
+        for (int b = 0; b < rows.size(); b += batchSize) {
+            int mb = Math.min(batchSize, rows.size() - b);
+            float[] sampleIdx = new float[mb];
+            float[] tagIdx = new float[mb * cols];
+            float[] labels = new float[mb * cols];
+            for (int i = 0; i < mb; i++) {
+                int[] row = rows.get(b + i);
+                sampleIdx[i] = row[0];
+                for (int k = 0; k < cols; k++) {
+                    tagIdx[i * cols + k] = row[k + 1];
+                }
+                labels[i * cols] = 1;
+            }
+            out.add(new MultiDataSet(
+                    new INDArray[]{Nd4j.create(sampleIdx, new long[]{mb, 1}),
+                            Nd4j.create(tagIdx, new long[]{mb, cols})},
+                    new INDArray[]{Nd4j.create(labels, new long[]{mb, cols})}));
+        }
+        return out;
+    }
+
     private int drawNegative(Random rnd, int s) {
         int t = 0;
         for (int tries = 0; tries < 10; tries++) {
