@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
 
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -23,8 +22,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.weights.WeightInitDistribution;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.MultiDataSet;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.Sgd;
@@ -54,7 +52,7 @@ public final class TagEmbeddings {
 
     private static final Logger log = LoggerFactory.getLogger(TagEmbeddings.class);
     /** float32: sigmoid(x) rounds to 0 (LossBinaryXENT gradient below 4e-3 and falling fast) beyond this. */
-    static final double CONFIDENTLY_WRONG_LOGIT = -17.0;
+    static final double CONFIDENTLY_WRONG_LOGIT = TagPairs.CONFIDENTLY_WRONG_LOGIT;
 
     private TagEmbeddings() {
     }
@@ -260,12 +258,9 @@ public final class TagEmbeddings {
         long steps;
         double trainSeconds;
         double pairsPerSecond;
-        Eval eval;
+        TagPairs.Eval eval;
     }
 
-    /** Evaluation numbers. */
-    record Eval(double auc, double hitsAt10, double confidentlyWrongTrain, double maxAbsLogit) {
-    }
 
     static Map<String, Object> runJob(Options o, PrintStream out) {
         long t0 = System.nanoTime();
@@ -323,7 +318,7 @@ public final class TagEmbeddings {
                 bestGraph = g;
             }
         }
-        Eval popularity = trainer.evaluatePopularity();
+        TagPairs.Eval popularity = trainer.evaluatePopularity();
 
         // ---- report ----
         out.println();
@@ -430,72 +425,25 @@ public final class TagEmbeddings {
         return g;
     }
 
-    /** Training, evaluation and examples over one data set and split. */
+    /** Training, evaluation and examples over one data set and split (batches and evaluation: {@link TagPairs}). */
     static final class Trainer {
         private final TagData data;
         private final TagData.Split split;
         private final Options o;
-        private final int[][] trainTagsOf;
-        private final int[] trainTagCount;
-        private final double[] negativeCdf;
+        private final TagPairs pairs;
 
         Trainer(TagData data, TagData.Split split, Options o) {
             this.data = data;
             this.split = split;
             this.o = o;
-            int n = data.numSamples();
-            int[] counts = new int[n];
-            trainTagCount = new int[data.numTags()];
-            for (int i = 0; i < split.numTrain(); i++) {
-                counts[split.train()[0][i]]++;
-                trainTagCount[split.train()[1][i]]++;
-            }
-            trainTagsOf = new int[n][];
-            for (int s = 0; s < n; s++) {
-                trainTagsOf[s] = new int[counts[s]];
-            }
-            int[] fill = new int[n];
-            for (int i = 0; i < split.numTrain(); i++) {
-                int s = split.train()[0][i];
-                trainTagsOf[s][fill[s]++] = split.train()[1][i];
-            }
-            for (int[] t : trainTagsOf) {
-                Arrays.sort(t);
-            }
-            // word2vec's noise distribution: training frequency^0.75 (+1 so that every tag can be drawn)
-            negativeCdf = new double[data.numTags()];
-            double acc = 0;
-            for (int t = 0; t < negativeCdf.length; t++) {
-                acc += Math.pow(trainTagCount[t] + 1, 0.75);
-                negativeCdf[t] = acc;
-            }
-            for (int t = 0; t < negativeCdf.length; t++) {
-                negativeCdf[t] /= acc;
-            }
-        }
-
-        private int drawNegative(Random rnd, int s) {
-            int t = 0;
-            for (int tries = 0; tries < 10; tries++) {
-                int i = Arrays.binarySearch(negativeCdf, rnd.nextDouble());
-                t = Math.min(i >= 0 ? i : -i - 1, negativeCdf.length - 1);
-                if (Arrays.binarySearch(trainTagsOf[s], t) < 0) {
-                    return t;
-                }
-            }
-            return t;
+            this.pairs = new TagPairs(data, split);
         }
 
         RunResult train(ComputationGraph g, RunSpec spec) {
             int n = split.numTrain();
-            int cols = o.negatives + 1;
-            int stepsPerEpoch = (n + o.batch - 1) / o.batch;
+            int stepsPerEpoch = pairs.batchesPerEpoch(o.batch);
             long totalSteps = (long) stepsPerEpoch * o.epochs;
-            Random rnd = new Random(o.seed);
-            int[] perm = new int[n];
-            for (int i = 0; i < n; i++) {
-                perm[i] = i;
-            }
+            TagPairs.Batches batches = pairs.batches(o.negatives, o.batch, o.seed);
             RunResult r = new RunResult();
             r.spec = spec;
             r.epochLoss = new double[o.epochs];
@@ -508,33 +456,11 @@ public final class TagEmbeddings {
             double winSum = 0;
             long winCount = 0;
             for (int epoch = 0; epoch < o.epochs; epoch++) {
-                for (int i = n - 1; i > 0; i--) {
-                    int j = rnd.nextInt(i + 1);
-                    int tmp = perm[i];
-                    perm[i] = perm[j];
-                    perm[j] = tmp;
-                }
                 double lossSum = 0;
                 long lossCount = 0;
-                for (int b = 0; b < n; b += o.batch) {
-                    int mb = Math.min(o.batch, n - b);
-                    float[] sampleIdx = new float[mb];
-                    float[] tagIdx = new float[mb * cols];
-                    float[] labels = new float[mb * cols];
-                    for (int i = 0; i < mb; i++) {
-                        int p = perm[b + i];
-                        int s = split.train()[0][p];
-                        sampleIdx[i] = s;
-                        tagIdx[i * cols] = split.train()[1][p];
-                        labels[i * cols] = 1;
-                        for (int k = 1; k < cols; k++) {
-                            tagIdx[i * cols + k] = drawNegative(rnd, s);
-                        }
-                    }
-                    MultiDataSet batch = new MultiDataSet(
-                            new INDArray[]{Nd4j.create(sampleIdx, new long[]{mb, 1}),
-                                    Nd4j.create(tagIdx, new long[]{mb, cols})},
-                            new INDArray[]{Nd4j.create(labels, new long[]{mb, cols})});
+                int b = 0;
+                for (MultiDataSet batch : batches.nextEpoch()) {
+                    int mb = (int) batch.getFeatures(0).size(0);
                     g.fit(batch);
                     step++;
                     double score = g.score();
@@ -546,8 +472,9 @@ public final class TagEmbeddings {
                     } else {
                         r.nonfiniteSteps++;
                     }
-                    if (step % window == 0 || b + mb == n) {
-                        r.lossCurve.add(new double[]{epoch + (double) (b + mb) / n,
+                    b += mb;
+                    if (step % window == 0 || b == n) {
+                        r.lossCurve.add(new double[]{epoch + (double) b / n,
                                 winCount == 0 ? Double.NaN : winSum / winCount});
                         winSum = 0;
                         winCount = 0;
@@ -556,7 +483,7 @@ public final class TagEmbeddings {
                     if (now - lastLog > 5_000_000_000L) {
                         lastLog = now;
                         double sec = (now - start) / 1e9;
-                        double pairsDone = (double) epoch * n + b + mb;
+                        double pairsDone = (double) epoch * n + b;
                         log.info("[{}] epoch {}/{} step {}/{} | {} pairs/s | loss {} | ETA {} s", spec.name(),
                                 epoch + 1, o.epochs, step, totalSteps, Math.round(pairsDone / sec),
                                 lossCount == 0 ? "NaN" : f4(lossSum / lossCount),
@@ -572,91 +499,22 @@ public final class TagEmbeddings {
             return r;
         }
 
-        private static float[][] weights(ComputationGraph g, String layer) {
-            return g.getLayer(layer).getParam("W").toFloatMatrix();
-        }
-
-        private static double dot(float[] a, float[] b) {
-            double d = 0;
-            for (int i = 0; i < a.length; i++) {
-                d += a[i] * b[i];
-            }
-            return d;
-        }
-
         /** Scores by the model's logits. */
-        Eval evaluate(ComputationGraph g) {
-            float[][] se = weights(g, "sampleEmb");
-            float[][] te = weights(g, "tagEmb");
-            Eval e = evaluate((s, t) -> dot(se[s], te[t]));
-            double wrong = 0;
-            double maxAbs = 0;
-            for (int i = 0; i < split.numTrain(); i++) {
-                double x = dot(se[split.train()[0][i]], te[split.train()[1][i]]);
-                if (!(x >= CONFIDENTLY_WRONG_LOGIT)) {
-                    wrong++;
-                }
-                maxAbs = Math.max(maxAbs, Math.abs(x));
-            }
-            return new Eval(e.auc(), e.hitsAt10(), wrong / split.numTrain(), maxAbs);
+        TagPairs.Eval evaluate(ComputationGraph g) {
+            return pairs.evaluate(g, o.evalNegatives, o.seed + 1);
         }
 
         /** The baseline without a model: score(s, t) = training frequency of t. */
-        Eval evaluatePopularity() {
-            return evaluate((s, t) -> trainTagCount[t]);
-        }
-
-        interface Scorer {
-            double score(int sample, int tag);
-        }
-
-        private Eval evaluate(Scorer scorer) {
-            Random rnd = new Random(o.seed + 1);
-            int m = split.numTest();
-            double[] pos = new double[m];
-            List<Double> neg = new ArrayList<>();
-            long hits = 0;
-            int numTags = data.numTags();
-            for (int i = 0; i < m; i++) {
-                int s = split.test()[0][i];
-                int t = split.test()[1][i];
-                double x = scorer.score(s, t);
-                pos[i] = x;
-                // negatives for AUC: tags the sample does not have at all (neither in training nor held out)
-                if (data.tagsOf(s).length < numTags) {
-                    for (int k = 0; k < o.evalNegatives; k++) {
-                        int u;
-                        do {
-                            u = rnd.nextInt(numTags);
-                        } while (data.hasTag(s, u));
-                        neg.add(scorer.score(s, u));
-                    }
-                }
-                // filtered rank: how many tags the sample does not have score above the held-out tag
-                int above = 0;
-                if (Double.isNaN(x)) {
-                    above = Integer.MAX_VALUE;
-                } else {
-                    for (int u = 0; u < numTags && above < 10; u++) {
-                        if (!data.hasTag(s, u) && !(scorer.score(s, u) < x)) {
-                            above++; // ties and NaN count against the held-out tag
-                        }
-                    }
-                }
-                if (above < 10) {
-                    hits++;
-                }
-            }
-            double[] negs = neg.stream().mapToDouble(Double::doubleValue).toArray();
-            return new Eval(auc(pos, negs), (double) hits / m, Double.NaN, Double.NaN);
+        TagPairs.Eval evaluatePopularity() {
+            return pairs.evaluatePopularity(o.evalNegatives, o.seed + 1);
         }
 
         /**
          * Prints and returns a few held-out samples with their best-scored new tags (training tags excluded).
          */
         List<Map<String, Object>> examples(ComputationGraph g, int count, PrintStream out) {
-            float[][] se = weights(g, "sampleEmb");
-            float[][] te = weights(g, "tagEmb");
+            float[][] se = TagPairs.weights(g, "sampleEmb");
+            float[][] te = TagPairs.weights(g, "tagEmb");
             List<Integer> picks = new ArrayList<>();
             for (String name : new String[]{"gimp", "curl", "libdbi-perl", "python3-numpy", "0ad"}) {
                 int s = data.indexOfSample(name);
@@ -684,12 +542,12 @@ public final class TagEmbeddings {
                 double[] score = new double[data.numTags()];
                 for (int t = 0; t < order.length; t++) {
                     order[t] = t;
-                    score[t] = dot(se[s], te[t]);
+                    score[t] = TagPairs.dot(se[s], te[t]);
                 }
                 Arrays.sort(order, (a, b) -> Double.compare(score[b], score[a]));
                 List<String> top = new ArrayList<>();
                 for (int t : order) {
-                    if (Arrays.binarySearch(trainTagsOf[s], t) < 0) {
+                    if (Arrays.binarySearch(pairs.trainTagsOf(s), t) < 0) {
                         top.add(data.tag(t));
                         if (top.size() == 5) {
                             break;
@@ -697,7 +555,7 @@ public final class TagEmbeddings {
                     }
                 }
                 List<String> known = new ArrayList<>();
-                for (int t : trainTagsOf[s]) {
+                for (int t : pairs.trainTagsOf(s)) {
                     known.add(data.tag(t));
                 }
                 out.printf(Locale.ROOT, "  %s%s%n    training tags: %s%n    held out:      %s%n    top 5 new:     %s%n",
@@ -725,41 +583,9 @@ public final class TagEmbeddings {
         }
     }
 
-    /** ROC AUC = P(positive scores above negative), ties counted half (Mann-Whitney); NaN scores rank lowest. */
+    /** ROC AUC, see {@link TagPairs#auc}. */
     static double auc(double[] pos, double[] neg) {
-        if (pos.length == 0 || neg.length == 0) {
-            return Double.NaN;
-        }
-        int n = pos.length + neg.length;
-        double[] all = new double[n];
-        boolean[] isPos = new boolean[n];
-        for (int i = 0; i < pos.length; i++) {
-            all[i] = Double.isNaN(pos[i]) ? Double.NEGATIVE_INFINITY : pos[i];
-            isPos[i] = true;
-        }
-        for (int i = 0; i < neg.length; i++) {
-            all[pos.length + i] = Double.isNaN(neg[i]) ? Double.NEGATIVE_INFINITY : neg[i];
-        }
-        Integer[] idx = new Integer[n];
-        for (int i = 0; i < n; i++) {
-            idx[i] = i;
-        }
-        Arrays.sort(idx, (a, b) -> Double.compare(all[a], all[b]));
-        double rankSumPos = 0;
-        for (int i = 0; i < n; ) {
-            int j = i;
-            while (j + 1 < n && all[idx[j + 1]] == all[idx[i]]) {
-                j++;
-            }
-            double avgRank = (i + j) / 2.0 + 1;
-            for (int k = i; k <= j; k++) {
-                if (isPos[idx[k]]) {
-                    rankSumPos += avgRank;
-                }
-            }
-            i = j + 1;
-        }
-        return (rankSumPos - pos.length * (pos.length + 1) / 2.0) / ((double) pos.length * neg.length);
+        return TagPairs.auc(pos, neg);
     }
 
     static String f4(double v) {

@@ -13,16 +13,22 @@ import org.apache.spark.serializer.KryoSerializer;
 import org.apache.spark.serializer.SerializerInstance;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.activations.Activation;
+import org.stableloss.dl4j.LossSkipGram;
+import org.stableloss.dl4j.samples.TagEmbeddings;
 import scala.reflect.ClassTag$;
 
 /**
  * The three ways the loss travels in scale-out training, checked without a cluster. In Spark local mode the
  * broadcast network configuration is never deserialized (executor threads share the driver's instance), so the
- * smoke tests alone would not catch a loss that fails to come back from Java or Kryo serialization.
+ * Spark tests alone would not catch a loss that fails to come back from Java or Kryo serialization.
  */
 class LossTransportTest {
 
-    private final ComputationGraphConfiguration conf = TinySkipGram.network(42).getConfiguration();
+    /** The samples' tag model with a loss whose options all differ from the defaults (they must travel too). */
+    private final ComputationGraphConfiguration conf = TagEmbeddings.buildGraph(20, 7, 4, 3,
+            LossSkipGram.builder().clamped(1e-4).positiveWeight(2).negativeWeight(0.5).build(), Activation.IDENTITY,
+            "adam", 0.01, 5).getConfiguration();
 
     @Test
     void json() {

@@ -1,0 +1,342 @@
+package org.stableloss.dl4j.samples;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.MultiDataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The training batches and the held-out evaluation of the tag model ({@link TagEmbeddings#buildGraph}) over one data
+ * set and split, for any trainer: {@link TagEmbeddings}, ParallelWrapper, Spark.
+ *
+ * <p>Batches: shuffled training pairs, each with {@code K} negative tags drawn from word2vec's noise distribution
+ * (training frequency^0.75) among the tags the sample does not have in training; inputs {@code sample} [mb, 1] and
+ * {@code tags} [mb, K+1] (the positive first), labels [mb, K+1] = 1, 0, ..., 0.
+ *
+ * <p>Evaluation on the held-out pairs: ROC AUC of each held-out pair against random tags the sample does not have,
+ * and filtered hits@10 (the held-out tag among the 10 best-scored tags, the sample's other known tags removed from
+ * the ranking). Deterministic for a given seed.
+ */
+public final class TagPairs {
+
+    /** float32: sigmoid(x) rounds to 0 (LossBinaryXENT gradient below 4e-3 and falling fast) beyond this. */
+    public static final double CONFIDENTLY_WRONG_LOGIT = -17.0;
+
+    private final TagData data;
+    private final TagData.Split split;
+    private final int[][] trainTagsOf;
+    private final int[] trainTagCount;
+    private final double[] negativeCdf;
+
+    public TagPairs(TagData data, TagData.Split split) {
+        this.data = data;
+        this.split = split;
+        int n = data.numSamples();
+        int[] counts = new int[n];
+        trainTagCount = new int[data.numTags()];
+        for (int i = 0; i < split.numTrain(); i++) {
+            counts[split.train()[0][i]]++;
+            trainTagCount[split.train()[1][i]]++;
+        }
+        trainTagsOf = new int[n][];
+        for (int s = 0; s < n; s++) {
+            trainTagsOf[s] = new int[counts[s]];
+        }
+        int[] fill = new int[n];
+        for (int i = 0; i < split.numTrain(); i++) {
+            int s = split.train()[0][i];
+            trainTagsOf[s][fill[s]++] = split.train()[1][i];
+        }
+        for (int[] t : trainTagsOf) {
+            Arrays.sort(t);
+        }
+        // word2vec's noise distribution: training frequency^0.75 (+1 so that every tag can be drawn)
+        negativeCdf = new double[data.numTags()];
+        double acc = 0;
+        for (int t = 0; t < negativeCdf.length; t++) {
+            acc += Math.pow(trainTagCount[t] + 1, 0.75);
+            negativeCdf[t] = acc;
+        }
+        for (int t = 0; t < negativeCdf.length; t++) {
+            negativeCdf[t] /= acc;
+        }
+    }
+
+    public TagData data() {
+        return data;
+    }
+
+    public TagData.Split split() {
+        return split;
+    }
+
+    /** @return the sorted training tag ids of sample s (do not modify) */
+    int[] trainTagsOf(int s) {
+        return trainTagsOf[s];
+    }
+
+    /** Number of training batches per epoch. */
+    public int batchesPerEpoch(int batchSize) {
+        return (split.numTrain() + batchSize - 1) / batchSize;
+    }
+
+    /**
+     * Epochs of training batches: each {@link Batches#nextEpoch()} reshuffles the pairs and draws fresh negatives from
+     * one random stream seeded with {@code seed}.
+     */
+    public Batches batches(int negatives, int batchSize, long seed) {
+        if (negatives < 1 || batchSize < 1) {
+            throw new IllegalArgumentException("negatives and batchSize must be positive: " + negatives + ", "
+                    + batchSize);
+        }
+        return new Batches(negatives, batchSize, new Random(seed));
+    }
+
+    /** A stream of training epochs; not thread-safe. */
+    public final class Batches {
+        private final int negatives;
+        private final int batchSize;
+        private final Random rnd;
+        private final int[] perm;
+
+        private Batches(int negatives, int batchSize, Random rnd) {
+            this.negatives = negatives;
+            this.batchSize = batchSize;
+            this.rnd = rnd;
+            perm = new int[split.numTrain()];
+            for (int i = 0; i < perm.length; i++) {
+                perm[i] = i;
+            }
+        }
+
+        /** The next epoch: every training pair once, in a new order, with new negatives. */
+        public List<org.nd4j.linalg.dataset.api.MultiDataSet> nextEpoch() {
+            int n = perm.length;
+            int cols = negatives + 1;
+            for (int i = n - 1; i > 0; i--) {
+                int j = rnd.nextInt(i + 1);
+                int tmp = perm[i];
+                perm[i] = perm[j];
+                perm[j] = tmp;
+            }
+            List<org.nd4j.linalg.dataset.api.MultiDataSet> out = new ArrayList<>(batchesPerEpoch(batchSize));
+            for (int b = 0; b < n; b += batchSize) {
+                int mb = Math.min(batchSize, n - b);
+                float[] sampleIdx = new float[mb];
+                float[] tagIdx = new float[mb * cols];
+                float[] labels = new float[mb * cols];
+                for (int i = 0; i < mb; i++) {
+                    int p = perm[b + i];
+                    int s = split.train()[0][p];
+                    sampleIdx[i] = s;
+                    tagIdx[i * cols] = split.train()[1][p];
+                    labels[i * cols] = 1;
+                    for (int k = 1; k < cols; k++) {
+                        tagIdx[i * cols + k] = drawNegative(rnd, s);
+                    }
+                }
+                out.add(new MultiDataSet(
+                        new INDArray[]{Nd4j.create(sampleIdx, new long[]{mb, 1}),
+                                Nd4j.create(tagIdx, new long[]{mb, cols})},
+                        new INDArray[]{Nd4j.create(labels, new long[]{mb, cols})}));
+            }
+            return out;
+        }
+    }
+
+    /**
+     * The held-out pairs as batches shaped like the training batches, for a held-out loss (e.g. scored by DL4J on a
+     * cluster): the held-out tag, then {@code negatives} tags drawn uniformly among those the sample does not have at
+     * all; labels 1, 0, ..., 0. Deterministic for a given seed.
+     */
+    public List<org.nd4j.linalg.dataset.api.MultiDataSet> heldOutBatches(int negatives, int batchSize, long seed) {
+        Random rnd = new Random(seed);
+        int cols = negatives + 1;
+        int numTags = data.numTags();
+        List<int[]> rows = new ArrayList<>();
+        for (int i = 0; i < split.numTest(); i++) {
+            int s = split.test()[0][i];
+            if (data.tagsOf(s).length >= numTags) {
+                continue;
+            }
+            int[] row = new int[cols + 1];
+            row[0] = s;
+            row[1] = split.test()[1][i];
+            for (int k = 2; k <= cols; k++) {
+                int u;
+                do {
+                    u = rnd.nextInt(numTags);
+                } while (data.hasTag(s, u));
+                row[k] = u;
+            }
+            rows.add(row);
+        }
+        List<org.nd4j.linalg.dataset.api.MultiDataSet> out = new ArrayList<>();
+        for (int b = 0; b < rows.size(); b += batchSize) {
+            int mb = Math.min(batchSize, rows.size() - b);
+            float[] sampleIdx = new float[mb];
+            float[] tagIdx = new float[mb * cols];
+            float[] labels = new float[mb * cols];
+            for (int i = 0; i < mb; i++) {
+                int[] row = rows.get(b + i);
+                sampleIdx[i] = row[0];
+                for (int k = 0; k < cols; k++) {
+                    tagIdx[i * cols + k] = row[k + 1];
+                }
+                labels[i * cols] = 1;
+            }
+            out.add(new MultiDataSet(
+                    new INDArray[]{Nd4j.create(sampleIdx, new long[]{mb, 1}),
+                            Nd4j.create(tagIdx, new long[]{mb, cols})},
+                    new INDArray[]{Nd4j.create(labels, new long[]{mb, cols})}));
+        }
+        return out;
+    }
+
+    private int drawNegative(Random rnd, int s) {
+        int t = 0;
+        for (int tries = 0; tries < 10; tries++) {
+            int i = Arrays.binarySearch(negativeCdf, rnd.nextDouble());
+            t = Math.min(i >= 0 ? i : -i - 1, negativeCdf.length - 1);
+            if (Arrays.binarySearch(trainTagsOf[s], t) < 0) {
+                return t;
+            }
+        }
+        return t;
+    }
+
+    /**
+     * Held-out evaluation numbers. {@code confidentlyWrongTrain}: share of training pairs scored below
+     * {@link #CONFIDENTLY_WRONG_LOGIT}; {@code maxAbsLogit}: the largest |logit| over training pairs (both NaN for
+     * scorers without logits).
+     */
+    public record Eval(double auc, double hitsAt10, double confidentlyWrongTrain, double maxAbsLogit) {
+    }
+
+    /** A score for (sample, tag): higher is more likely. */
+    public interface Scorer {
+        double score(int sample, int tag);
+    }
+
+    /** The tag model's embedding matrix of a layer, [rows, dim]. */
+    static float[][] weights(ComputationGraph g, String layer) {
+        return g.getLayer(layer).getParam("W").toFloatMatrix();
+    }
+
+    static double dot(float[] a, float[] b) {
+        double d = 0;
+        for (int i = 0; i < a.length; i++) {
+            d += a[i] * b[i];
+        }
+        return d;
+    }
+
+    /**
+     * Evaluates the tag model by its logits {@code dot(sampleEmb[s], tagEmb[t])}, with {@code evalNegatives} random
+     * non-tags per held-out pair for the AUC, drawn from {@code new Random(seed)}.
+     */
+    public Eval evaluate(ComputationGraph g, int evalNegatives, long seed) {
+        float[][] se = weights(g, "sampleEmb");
+        float[][] te = weights(g, "tagEmb");
+        Eval e = evaluate((s, t) -> dot(se[s], te[t]), evalNegatives, seed);
+        double wrong = 0;
+        double maxAbs = 0;
+        for (int i = 0; i < split.numTrain(); i++) {
+            double x = dot(se[split.train()[0][i]], te[split.train()[1][i]]);
+            if (!(x >= CONFIDENTLY_WRONG_LOGIT)) {
+                wrong++;
+            }
+            maxAbs = Math.max(maxAbs, Math.abs(x));
+        }
+        return new Eval(e.auc(), e.hitsAt10(), wrong / split.numTrain(), maxAbs);
+    }
+
+    /** The baseline without a model: score(s, t) = training frequency of t. */
+    public Eval evaluatePopularity(int evalNegatives, long seed) {
+        return evaluate((s, t) -> trainTagCount[t], evalNegatives, seed);
+    }
+
+    /** AUC and hits@10 of any scorer (the last two fields NaN). */
+    public Eval evaluate(Scorer scorer, int evalNegatives, long seed) {
+        Random rnd = new Random(seed);
+        int m = split.numTest();
+        double[] pos = new double[m];
+        List<Double> neg = new ArrayList<>();
+        long hits = 0;
+        int numTags = data.numTags();
+        for (int i = 0; i < m; i++) {
+            int s = split.test()[0][i];
+            int t = split.test()[1][i];
+            double x = scorer.score(s, t);
+            pos[i] = x;
+            // negatives for AUC: tags the sample does not have at all (neither in training nor held out)
+            if (data.tagsOf(s).length < numTags) {
+                for (int k = 0; k < evalNegatives; k++) {
+                    int u;
+                    do {
+                        u = rnd.nextInt(numTags);
+                    } while (data.hasTag(s, u));
+                    neg.add(scorer.score(s, u));
+                }
+            }
+            // filtered rank: how many tags the sample does not have score above the held-out tag
+            int above = 0;
+            if (Double.isNaN(x)) {
+                above = Integer.MAX_VALUE;
+            } else {
+                for (int u = 0; u < numTags && above < 10; u++) {
+                    if (!data.hasTag(s, u) && !(scorer.score(s, u) < x)) {
+                        above++; // ties and NaN count against the held-out tag
+                    }
+                }
+            }
+            if (above < 10) {
+                hits++;
+            }
+        }
+        double[] negs = neg.stream().mapToDouble(Double::doubleValue).toArray();
+        return new Eval(auc(pos, negs), m == 0 ? Double.NaN : (double) hits / m, Double.NaN, Double.NaN);
+    }
+
+    /** ROC AUC = P(positive scores above negative), ties counted half (Mann-Whitney); NaN scores rank lowest. */
+    public static double auc(double[] pos, double[] neg) {
+        if (pos.length == 0 || neg.length == 0) {
+            return Double.NaN;
+        }
+        int n = pos.length + neg.length;
+        double[] all = new double[n];
+        boolean[] isPos = new boolean[n];
+        for (int i = 0; i < pos.length; i++) {
+            all[i] = Double.isNaN(pos[i]) ? Double.NEGATIVE_INFINITY : pos[i];
+            isPos[i] = true;
+        }
+        for (int i = 0; i < neg.length; i++) {
+            all[pos.length + i] = Double.isNaN(neg[i]) ? Double.NEGATIVE_INFINITY : neg[i];
+        }
+        Integer[] idx = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            idx[i] = i;
+        }
+        Arrays.sort(idx, (a, b) -> Double.compare(all[a], all[b]));
+        double rankSumPos = 0;
+        for (int i = 0; i < n; ) {
+            int j = i;
+            while (j + 1 < n && all[idx[j + 1]] == all[idx[i]]) {
+                j++;
+            }
+            double avgRank = (i + j) / 2.0 + 1;
+            for (int k = i; k <= j; k++) {
+                if (isPos[idx[k]]) {
+                    rankSumPos += avgRank;
+                }
+            }
+            i = j + 1;
+        }
+        return (rankSumPos - pos.length * (pos.length + 1) / 2.0) / ((double) pos.length * neg.length);
+    }
+}
