@@ -14,7 +14,7 @@ cls=$1; shift
 [[ $cls == *.* ]] || cls=org.stableloss.dl4j.samples.$cls
 if [[ ${SKIP_BUILD:-0} != 1 || ! -s samples/target/classpath.txt ]]; then
   mvn -B -q -pl samples -am -DskipTests install dependency:build-classpath \
-      -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime >&2
+      -Dmdep.outputFile=target/classpath.txt -DincludeScope=runtime >&2
 fi
 export OMP_NUM_THREADS=${OMP_NUM_THREADS:-1}
 # --add-modules jdk.incubator.vector enables LossSkipGram's CPU fast path.
