@@ -1,5 +1,10 @@
 package org.stableloss.dl4j.samples;
 
+import static org.stableloss.dl4j.samples.CliArgs.integer;
+import static org.stableloss.dl4j.samples.CliArgs.positiveDouble;
+import static org.stableloss.dl4j.samples.CliArgs.positiveInt;
+import static org.stableloss.dl4j.samples.CliArgs.unknownOption;
+
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Paths;
@@ -9,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 
 import org.nd4j.autodiff.loss.LossReduce;
 import org.nd4j.autodiff.samediff.SDVariable;
@@ -67,69 +73,20 @@ public final class SameDiffTagEmbeddings {
 
         static Options parse(String[] args) {
             Options o = new Options();
-            for (int i = 0; i < args.length; i++) {
-                String a = args[i];
-                if (a.equals("--help") || a.equals("-h")) {
-                    o.help = true;
-                    continue;
-                }
-                if (!a.startsWith("--")) {
-                    throw new UsageException("unexpected argument '" + a + "'");
-                }
-                String key = a;
-                String value;
-                int eq = a.indexOf('=');
-                if (eq > 0) {
-                    key = a.substring(0, eq);
-                    value = a.substring(eq + 1);
-                } else {
-                    if (i + 1 >= args.length) {
-                        throw new UsageException("option " + a + " needs a value");
-                    }
-                    value = args[++i];
-                }
+            CliArgs.parse(args, Set.of(), (key, value) -> {
                 switch (key) {
+                    case "--help" -> o.help = true;
                     case "--data" -> o.data = value;
                     case "--epochs" -> o.epochs = positiveInt(key, value);
                     case "--dim" -> o.dim = positiveInt(key, value);
                     case "--negatives" -> o.negatives = positiveInt(key, value);
                     case "--batch" -> o.batch = positiveInt(key, value);
                     case "--lr" -> o.lr = positiveDouble(key, value);
-                    case "--seed" -> {
-                        try {
-                            o.seed = Long.parseLong(value);
-                        } catch (NumberFormatException e) {
-                            throw new UsageException(key + " must be an integer, got '" + value + "'");
-                        }
-                    }
-                    default -> throw new UsageException("unknown option " + key);
+                    case "--seed" -> o.seed = integer(key, value);
+                    default -> throw unknownOption(key);
                 }
-            }
+            });
             return o;
-        }
-
-        private static int positiveInt(String key, String v) {
-            try {
-                int n = Integer.parseInt(v);
-                if (n > 0) {
-                    return n;
-                }
-            } catch (NumberFormatException ignored) {
-                // reported below
-            }
-            throw new UsageException(key + " must be a positive integer, got '" + v + "'");
-        }
-
-        private static double positiveDouble(String key, String v) {
-            try {
-                double d = Double.parseDouble(v);
-                if (d > 0 && Double.isFinite(d)) {
-                    return d;
-                }
-            } catch (NumberFormatException ignored) {
-                // reported below
-            }
-            throw new UsageException(key + " must be a positive number, got '" + v + "'");
         }
     }
 
@@ -150,15 +107,6 @@ public final class SameDiffTagEmbeddings {
               --help             this text
             """;
 
-    /** A mistake on the command line. */
-    static final class UsageException extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        UsageException(String message) {
-            super(message);
-        }
-    }
-
     /** What a run measured. */
     /** {@code epochLoss[0]} before training, {@code [e]} after epoch e, on the monitored training pairs. */
     record Result(int trainPairs, int testPairs, double[] epochLoss, double auc, double popularityAuc,
@@ -177,7 +125,7 @@ public final class SameDiffTagEmbeddings {
         Options o;
         try {
             o = Options.parse(args);
-        } catch (UsageException e) {
+        } catch (CliArgs.UsageException e) {
             err.println("error: " + e.getMessage() + " (see --help)");
             return 2;
         }
