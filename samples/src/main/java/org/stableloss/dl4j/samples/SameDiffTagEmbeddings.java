@@ -5,7 +5,6 @@ import static org.stableloss.dl4j.samples.CliArgs.positiveDouble;
 import static org.stableloss.dl4j.samples.CliArgs.positiveInt;
 import static org.stableloss.dl4j.samples.CliArgs.unknownOption;
 
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Paths;
 import java.util.ArrayList;
@@ -170,14 +169,7 @@ public final class SameDiffTagEmbeddings {
                 .dataSetFeatureMapping("sampleIdx", "positiveIdx", "negativeIdx")
                 .markLabelsUnused()
                 .build());
-        // M2.1 prints a line to System.out per op while it builds the gradient graph: build it here, quietly
-        PrintStream stdout = System.out;
-        System.setOut(new PrintStream(OutputStream.nullOutputStream()));
-        try {
-            sd.createGradFunction();
-        } finally {
-            System.setOut(stdout);
-        }
+        SameDiffSupport.createGradFunctionQuietly(sd);
 
         // ---- training ----
         // sd.fit does not compute the loss's value (its gradient does not need it), so the loss is monitored on
