@@ -1,7 +1,5 @@
 package org.stableloss.dl4j.benchmarks;
 
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -28,6 +26,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import org.stableloss.dl4j.LossSkipGram;
 import org.stableloss.dl4j.samediff.SkipGramSameDiff;
+import org.stableloss.dl4j.samples.SameDiffSupport;
 
 /**
  * Forward + backward in SameDiff of {@link SkipGramSameDiff} (exact mode) against SameDiff's own
@@ -122,14 +121,7 @@ public class SameDiffLossBenchmark {
         Graph(SameDiff sd, List<String> inputs) {
             this.sd = sd;
             this.inputs = inputs;
-            // M2.1 prints a line to System.out per op while it builds the gradient graph: build it here, quietly
-            PrintStream stdout = System.out;
-            System.setOut(new PrintStream(OutputStream.nullOutputStream()));
-            try {
-                sd.createGradFunction();
-            } finally {
-                System.setOut(stdout);
-            }
+            SameDiffSupport.createGradFunctionQuietly(sd);
             INDArray loss = run().getOutputs().get("loss");
             if (!Double.isFinite(loss.getDouble(0)) || loss.getDouble(0) <= 0) {
                 throw new IllegalStateException("loss " + loss);

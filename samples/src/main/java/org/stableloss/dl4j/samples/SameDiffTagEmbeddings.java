@@ -1,14 +1,18 @@
 package org.stableloss.dl4j.samples;
 
-import java.io.OutputStream;
+import static org.stableloss.dl4j.samples.CliArgs.integer;
+import static org.stableloss.dl4j.samples.CliArgs.positiveDouble;
+import static org.stableloss.dl4j.samples.CliArgs.positiveInt;
+import static org.stableloss.dl4j.samples.CliArgs.unknownOption;
+
 import java.io.PrintStream;
 import java.nio.file.Paths;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 
 import org.nd4j.autodiff.loss.LossReduce;
 import org.nd4j.autodiff.samediff.SDVariable;
@@ -18,6 +22,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.Adam;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,9 +46,10 @@ import org.stableloss.dl4j.samediff.SkipGramSameDiff;
  * as {@link TagEmbeddings}) train the bundled data in 30-45 s; more epochs overfit the per-sample embeddings (8 epochs:
  * held-out AUC 0.853 instead of 0.887).
  *
- * <p>Evaluation on held-out (sample, tag) pairs ({@link TagData#split}), as in {@link TagEmbeddings}: ROC AUC of the
- * held-out pairs' scores against those of random tags the sample does not have, and filtered hits@10; the same for the
- * popularity baseline (a tag's training frequency, no model).
+ * <p>Training batches (negatives) and evaluation on held-out (sample, tag) pairs ({@link TagData#split}) come from
+ * {@link TagPairs}, as in {@link TagEmbeddings}: ROC AUC of the held-out pairs' scores against those of random tags
+ * the sample does not have, and filtered hits@10; the same for the popularity baseline (a tag's training frequency, no
+ * model).
  */
 public final class SameDiffTagEmbeddings {
 
@@ -67,69 +73,20 @@ public final class SameDiffTagEmbeddings {
 
         static Options parse(String[] args) {
             Options o = new Options();
-            for (int i = 0; i < args.length; i++) {
-                String a = args[i];
-                if (a.equals("--help") || a.equals("-h")) {
-                    o.help = true;
-                    continue;
-                }
-                if (!a.startsWith("--")) {
-                    throw new UsageException("unexpected argument '" + a + "'");
-                }
-                String key = a;
-                String value;
-                int eq = a.indexOf('=');
-                if (eq > 0) {
-                    key = a.substring(0, eq);
-                    value = a.substring(eq + 1);
-                } else {
-                    if (i + 1 >= args.length) {
-                        throw new UsageException("option " + a + " needs a value");
-                    }
-                    value = args[++i];
-                }
+            CliArgs.parse(args, Set.of(), (key, value) -> {
                 switch (key) {
+                    case "--help" -> o.help = true;
                     case "--data" -> o.data = value;
                     case "--epochs" -> o.epochs = positiveInt(key, value);
                     case "--dim" -> o.dim = positiveInt(key, value);
                     case "--negatives" -> o.negatives = positiveInt(key, value);
                     case "--batch" -> o.batch = positiveInt(key, value);
                     case "--lr" -> o.lr = positiveDouble(key, value);
-                    case "--seed" -> {
-                        try {
-                            o.seed = Long.parseLong(value);
-                        } catch (NumberFormatException e) {
-                            throw new UsageException(key + " must be an integer, got '" + value + "'");
-                        }
-                    }
-                    default -> throw new UsageException("unknown option " + key);
+                    case "--seed" -> o.seed = integer(key, value);
+                    default -> throw unknownOption(key);
                 }
-            }
+            });
             return o;
-        }
-
-        private static int positiveInt(String key, String v) {
-            try {
-                int n = Integer.parseInt(v);
-                if (n > 0) {
-                    return n;
-                }
-            } catch (NumberFormatException ignored) {
-                // reported below
-            }
-            throw new UsageException(key + " must be a positive integer, got '" + v + "'");
-        }
-
-        private static double positiveDouble(String key, String v) {
-            try {
-                double d = Double.parseDouble(v);
-                if (d > 0 && Double.isFinite(d)) {
-                    return d;
-                }
-            } catch (NumberFormatException ignored) {
-                // reported below
-            }
-            throw new UsageException(key + " must be a positive number, got '" + v + "'");
         }
     }
 
@@ -150,15 +107,6 @@ public final class SameDiffTagEmbeddings {
               --help             this text
             """;
 
-    /** A mistake on the command line. */
-    static final class UsageException extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        UsageException(String message) {
-            super(message);
-        }
-    }
-
     /** What a run measured. */
     /** {@code epochLoss[0]} before training, {@code [e]} after epoch e, on the monitored training pairs. */
     record Result(int trainPairs, int testPairs, double[] epochLoss, double auc, double popularityAuc,
@@ -177,7 +125,7 @@ public final class SameDiffTagEmbeddings {
         Options o;
         try {
             o = Options.parse(args);
-        } catch (UsageException e) {
+        } catch (CliArgs.UsageException e) {
             err.println("error: " + e.getMessage() + " (see --help)");
             return 2;
         }
@@ -214,54 +162,52 @@ public final class SameDiffTagEmbeddings {
                     + " threads can slow every op down many times; OMP_NUM_THREADS=1 is usually fastest");
         }
 
-        Sampler sampler = new Sampler(data, split);
+        TagPairs pairs = new TagPairs(data, split);
         SameDiff sd = buildModel(data.numSamples(), data.numTags(), o.dim, o.negatives, new LossSkipGram(), o.seed);
         sd.setTrainingConfig(TrainingConfig.builder()
                 .updater(new Adam(o.lr))
                 .dataSetFeatureMapping("sampleIdx", "positiveIdx", "negativeIdx")
                 .markLabelsUnused()
                 .build());
-        // M2.1 prints a line to System.out per op while it builds the gradient graph: build it here, quietly
-        PrintStream stdout = System.out;
-        System.setOut(new PrintStream(OutputStream.nullOutputStream()));
-        try {
-            sd.createGradFunction();
-        } finally {
-            System.setOut(stdout);
-        }
+        SameDiffSupport.createGradFunctionQuietly(sd);
 
         // ---- training ----
-        // sd.fit does not compute the loss's value (its gradient does not need it), so the loss is monitored on a
-        // fixed set of training pairs with fixed negatives, after each epoch: a few forward passes
-        List<MultiDataSet> monitor = sampler.monitorSet(Math.min(MONITOR_PAIRS, split.numTrain()), o.batch,
-                o.negatives, new Random(o.seed + 2));
-        int n = split.numTrain();
-        int[] perm = new int[n];
-        for (int i = 0; i < n; i++) {
-            perm[i] = i;
+        // sd.fit does not compute the loss's value (its gradient does not need it), so the loss is monitored on
+        // fixed training pairs with fixed negatives (the first batches of a shuffled epoch), after each epoch: a few
+        // forward passes
+        List<MultiDataSet> monitor = new ArrayList<>();
+        long monitored = 0;
+        for (org.nd4j.linalg.dataset.api.MultiDataSet batch
+                : pairs.batches(o.negatives, o.batch, o.seed + 2).nextEpoch()) {
+            if (monitored >= MONITOR_PAIRS) {
+                break;
+            }
+            monitor.add(placeholders(batch));
+            monitored += batch.getFeatures(0).size(0);
         }
-        Random rnd = new Random(o.seed);
-        long stepsPerEpoch = (n + o.batch - 1) / o.batch;
+        int n = split.numTrain();
+        TagPairs.Batches batches = pairs.batches(o.negatives, o.batch, o.seed);
+        long stepsPerEpoch = pairs.batchesPerEpoch(o.batch);
         long totalSteps = stepsPerEpoch * o.epochs;
         double[] epochLoss = new double[o.epochs + 1];
         epochLoss[0] = meanLoss(sd, monitor);
         log.info("initial loss {} per pair (its positive + {} negatives; {} training pairs)", f4(epochLoss[0]),
-                o.negatives, Math.min(MONITOR_PAIRS, n));
+                o.negatives, monitored);
         long step = 0;
         long start = System.nanoTime();
         long lastLog = start;
         for (int epoch = 0; epoch < o.epochs; epoch++) {
-            shuffle(perm, rnd);
-            for (int b = 0; b < n; b += o.batch) {
-                int mb = Math.min(o.batch, n - b);
-                sd.fit(sampler.minibatch(perm, b, mb, o.negatives, rnd));
+            long done = 0;
+            for (org.nd4j.linalg.dataset.api.MultiDataSet batch : batches.nextEpoch()) {
+                sd.fit(placeholders(batch));
                 step++;
+                done += batch.getFeatures(0).size(0);
                 long now = System.nanoTime();
                 if (now - lastLog > 5_000_000_000L) {
                     lastLog = now;
                     double sec = (now - start) / 1e9;
                     log.info("epoch {}/{} step {}/{} | {} pairs/s | ETA {} s", epoch + 1, o.epochs, step,
-                            totalSteps, Math.round(((double) epoch * n + b + mb) / sec),
+                            totalSteps, Math.round(((double) epoch * n + done) / sec),
                             Math.round(sec / step * (totalSteps - step)));
                 }
             }
@@ -275,12 +221,12 @@ public final class SameDiffTagEmbeddings {
         // ---- evaluation ----
         float[][] w = sd.getVariable("W").getArr().toFloatMatrix();
         float[][] c = sd.getVariable("C").getArr().toFloatMatrix();
-        Scorer model = (s, t) -> dot(w[s], c[t]);
-        Scorer popularity = (s, t) -> sampler.trainTagCount[t];
-        double auc = heldOutAuc(data, split, o.evalNegatives, o.seed + 1, model);
-        double popularityAuc = heldOutAuc(data, split, o.evalNegatives, o.seed + 1, popularity);
-        double hits = hitsAt10(data, split, model);
-        double popularityHits = hitsAt10(data, split, popularity);
+        TagPairs.Eval model = pairs.evaluate((s, t) -> TagPairs.dot(w[s], c[t]), o.evalNegatives, o.seed + 1);
+        TagPairs.Eval popularity = pairs.evaluatePopularity(o.evalNegatives, o.seed + 1);
+        double auc = model.auc();
+        double popularityAuc = popularity.auc();
+        double hits = model.hitsAt10();
+        double popularityHits = popularity.hitsAt10();
         out.println();
         out.printf(Locale.ROOT, "Held-out evaluation: %d pairs (AUC against %d random tags the sample does not have;"
                 + " filtered hits@10 over all %d tags)%n", split.numTest(), o.evalNegatives, data.numTags());
@@ -293,7 +239,7 @@ public final class SameDiffTagEmbeddings {
         return new Result(n, split.numTest(), epochLoss, auc, popularityAuc, hits, popularityHits, pairsPerSecond);
     }
 
-    /** Training pairs whose loss is monitored after each epoch. */
+    /** Training pairs whose loss is monitored after each epoch: the first batches of an epoch with this many. */
     static final int MONITOR_PAIRS = 2048;
 
     /** The model's loss over the batches, weighted by their sizes. */
@@ -340,178 +286,14 @@ public final class SameDiffTagEmbeddings {
     }
 
     /**
-     * Minibatches and negatives: K tags per pair from word2vec's noise distribution (training frequency^0.75, +1 so
-     * that every tag can be drawn), redrawn (up to 10 times) while the tag is one of the sample's training tags, as
-     * in {@link TagEmbeddings}.
+     * A {@link TagPairs} batch (sample [mb, 1], tags [mb, K + 1] with the positive first, as floats) as the model's
+     * placeholders, INT: sampleIdx [mb], positiveIdx [mb], negativeIdx [mb, K].
      */
-    static final class Sampler {
-        private final TagData.Split split;
-        private final int[][] trainTagsOf;
-        final int[] trainTagCount;
-        private final double[] negativeCdf;
-
-        Sampler(TagData data, TagData.Split split) {
-            this.split = split;
-            int[][] train = split.train();
-            int[] perSample = new int[data.numSamples()];
-            trainTagCount = new int[data.numTags()];
-            for (int i = 0; i < split.numTrain(); i++) {
-                perSample[train[0][i]]++;
-                trainTagCount[train[1][i]]++;
-            }
-            trainTagsOf = new int[data.numSamples()][];
-            for (int s = 0; s < trainTagsOf.length; s++) {
-                trainTagsOf[s] = new int[perSample[s]];
-            }
-            int[] fill = new int[data.numSamples()];
-            for (int i = 0; i < split.numTrain(); i++) {
-                trainTagsOf[train[0][i]][fill[train[0][i]]++] = train[1][i];
-            }
-            for (int[] t : trainTagsOf) {
-                Arrays.sort(t);
-            }
-            negativeCdf = new double[data.numTags()];
-            double acc = 0;
-            for (int t = 0; t < negativeCdf.length; t++) {
-                acc += Math.pow(trainTagCount[t] + 1, 0.75);
-                negativeCdf[t] = acc;
-            }
-            for (int t = 0; t < negativeCdf.length; t++) {
-                negativeCdf[t] /= acc;
-            }
-        }
-
-        int drawNegative(Random rnd, int s) {
-            int t = 0;
-            for (int tries = 0; tries < 10; tries++) {
-                int i = Arrays.binarySearch(negativeCdf, rnd.nextDouble());
-                t = Math.min(i >= 0 ? i : -i - 1, negativeCdf.length - 1);
-                if (Arrays.binarySearch(trainTagsOf[s], t) < 0) {
-                    return t;
-                }
-            }
-            return t;
-        }
-
-        /** {@code pairs} random training pairs with negatives, in minibatches of {@code batch}. */
-        List<MultiDataSet> monitorSet(int pairs, int batch, int negatives, Random rnd) {
-            int[] pick = new int[pairs];
-            for (int i = 0; i < pairs; i++) {
-                pick[i] = rnd.nextInt(split.numTrain());
-            }
-            List<MultiDataSet> batches = new ArrayList<>();
-            for (int b = 0; b < pairs; b += batch) {
-                batches.add(minibatch(pick, b, Math.min(batch, pairs - b), negatives, rnd));
-            }
-            return batches;
-        }
-
-        /** Training pairs {@code perm[from .. from + mb)} with fresh negatives: sampleIdx, positiveIdx, negativeIdx. */
-        MultiDataSet minibatch(int[] perm, int from, int mb, int negatives, Random rnd) {
-            int[] sample = new int[mb];
-            int[] positive = new int[mb];
-            int[][] negative = new int[mb][negatives];
-            for (int i = 0; i < mb; i++) {
-                int p = perm[from + i];
-                sample[i] = split.train()[0][p];
-                positive[i] = split.train()[1][p];
-                for (int k = 0; k < negatives; k++) {
-                    negative[i][k] = drawNegative(rnd, sample[i]);
-                }
-            }
-            return new MultiDataSet(new INDArray[]{Nd4j.createFromArray(sample), Nd4j.createFromArray(positive),
-                    Nd4j.createFromArray(negative)}, new INDArray[0]);
-        }
-    }
-
-    /** A model's score of a (sample, tag) pair. */
-    interface Scorer {
-        double score(int sample, int tag);
-    }
-
-    /**
-     * ROC AUC of the held-out pairs against {@code negativesPerPair} random tags per pair that the sample does not
-     * have at all (neither in training nor held out), as {@link TagEmbeddings} evaluates: the Mann-Whitney statistic,
-     * ties counted half.
-     */
-    static double heldOutAuc(TagData data, TagData.Split split, int negativesPerPair, long seed, Scorer scorer) {
-        Random rnd = new Random(seed);
-        int m = split.numTest();
-        double[] pos = new double[m];
-        double[] neg = new double[m * negativesPerPair];
-        int numNeg = 0;
-        for (int i = 0; i < m; i++) {
-            int s = split.test()[0][i];
-            pos[i] = scorer.score(s, split.test()[1][i]);
-            if (data.tagsOf(s).length < data.numTags()) {
-                for (int k = 0; k < negativesPerPair; k++) {
-                    int u;
-                    do {
-                        u = rnd.nextInt(data.numTags());
-                    } while (data.hasTag(s, u));
-                    neg[numNeg++] = scorer.score(s, u);
-                }
-            }
-        }
-        return auc(pos, Arrays.copyOf(neg, numNeg));
-    }
-
-    /**
-     * Filtered hits@10: the share of held-out pairs whose tag is among the 10 best-scored tags of its sample once the
-     * sample's other tags (training and held out) are removed from the ranking; ties and NaN count against it.
-     */
-    static double hitsAt10(TagData data, TagData.Split split, Scorer scorer) {
-        int m = split.numTest();
-        long hits = 0;
-        for (int i = 0; i < m; i++) {
-            int s = split.test()[0][i];
-            double x = scorer.score(s, split.test()[1][i]);
-            int above = 0;
-            if (Double.isNaN(x)) {
-                continue;
-            }
-            for (int u = 0; u < data.numTags() && above < 10; u++) {
-                if (!data.hasTag(s, u) && !(scorer.score(s, u) < x)) {
-                    above++;
-                }
-            }
-            if (above < 10) {
-                hits++;
-            }
-        }
-        return (double) hits / m;
-    }
-
-    /** P(a positive scores above a negative), ties counted half; NaN scores rank lowest. */
-    static double auc(double[] pos, double[] neg) {
-        if (pos.length == 0 || neg.length == 0) {
-            return Double.NaN;
-        }
-        double[] p = sortedNanLowest(pos);
-        double[] q = sortedNanLowest(neg);
-        double wins = 0;
-        int below = 0; // negatives strictly below p[i]
-        int upTo = 0;  // negatives <= p[i]
-        for (double x : p) {
-            while (below < q.length && q[below] < x) {
-                below++;
-            }
-            upTo = Math.max(upTo, below);
-            while (upTo < q.length && q[upTo] == x) {
-                upTo++;
-            }
-            wins += below + 0.5 * (upTo - below);
-        }
-        return wins / ((double) p.length * q.length);
-    }
-
-    private static double[] sortedNanLowest(double[] a) {
-        double[] s = new double[a.length];
-        for (int i = 0; i < a.length; i++) {
-            s[i] = Double.isNaN(a[i]) ? Double.NEGATIVE_INFINITY : a[i];
-        }
-        Arrays.sort(s);
-        return s;
+    static MultiDataSet placeholders(org.nd4j.linalg.dataset.api.MultiDataSet batch) {
+        INDArray tags = batch.getFeatures(1).castTo(DataType.INT);
+        return new MultiDataSet(new INDArray[]{batch.getFeatures(0).castTo(DataType.INT).reshape(-1),
+                tags.get(NDArrayIndex.all(), NDArrayIndex.point(0)).dup(),
+                tags.get(NDArrayIndex.all(), NDArrayIndex.interval(1, tags.size(1))).dup()}, new INDArray[0]);
     }
 
     private static INDArray normal(Random r, double sd, int rows, int cols) {
@@ -520,23 +302,6 @@ public final class SameDiffTagEmbeddings {
             v[i] = (float) (r.nextGaussian() * sd);
         }
         return Nd4j.create(v, new long[]{rows, cols}, DataType.FLOAT);
-    }
-
-    private static void shuffle(int[] a, Random rnd) {
-        for (int i = a.length - 1; i > 0; i--) {
-            int j = rnd.nextInt(i + 1);
-            int tmp = a[i];
-            a[i] = a[j];
-            a[j] = tmp;
-        }
-    }
-
-    static double dot(float[] a, float[] b) {
-        double d = 0;
-        for (int i = 0; i < a.length; i++) {
-            d += (double) a[i] * b[i];
-        }
-        return d;
     }
 
     static String f4(double v) {

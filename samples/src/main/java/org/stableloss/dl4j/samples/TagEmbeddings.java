@@ -1,5 +1,12 @@
 package org.stableloss.dl4j.samples;
 
+import static org.stableloss.dl4j.samples.CliArgs.fraction;
+import static org.stableloss.dl4j.samples.CliArgs.integer;
+import static org.stableloss.dl4j.samples.CliArgs.oneOf;
+import static org.stableloss.dl4j.samples.CliArgs.positiveDouble;
+import static org.stableloss.dl4j.samples.CliArgs.positiveInt;
+import static org.stableloss.dl4j.samples.CliArgs.unknownOption;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -11,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -78,102 +86,33 @@ public final class TagEmbeddings {
 
         static Options parse(String[] args) {
             Options o = new Options();
-            for (int i = 0; i < args.length; i++) {
-                String a = args[i];
-                if (a.equals("--help") || a.equals("-h")) {
-                    o.help = true;
-                    continue;
-                }
-                if (a.equals("--no-compare")) {
-                    o.compare = false;
-                    continue;
-                }
-                String key = a;
-                String value;
-                int eq = a.indexOf('=');
-                if (a.startsWith("--") && eq > 0) {
-                    key = a.substring(0, eq);
-                    value = a.substring(eq + 1);
-                } else {
-                    if (!a.startsWith("--")) {
-                        throw new UsageException("unexpected argument '" + a + "'");
-                    }
-                    if (i + 1 >= args.length) {
-                        throw new UsageException("option " + a + " needs a value");
-                    }
-                    value = args[++i];
-                }
+            CliArgs.parse(args, Set.of("--no-compare"), (key, value) -> {
                 switch (key) {
+                    case "--help" -> o.help = true;
+                    case "--no-compare" -> o.compare = false;
                     case "--data" -> o.data = value;
                     case "--out" -> o.out = value;
                     case "--epochs" -> o.epochs = positiveInt(key, value);
                     case "--dim" -> o.dim = positiveInt(key, value);
                     case "--negatives" -> o.negatives = positiveInt(key, value);
                     case "--batch" -> o.batch = positiveInt(key, value);
-                    case "--updater" -> {
-                        if (!value.equals("adam") && !value.equals("sgd")) {
-                            throw new UsageException("--updater must be adam or sgd, got '" + value + "'");
-                        }
-                        o.updater = value;
-                    }
+                    case "--updater" -> o.updater = oneOf(key, value, "adam", "sgd");
                     case "--lr" -> o.lr = positiveDouble(key, value);
                     case "--high-lr" -> o.highLr = positiveDouble(key, value);
-                    case "--mode" -> {
-                        if (!value.equals("exact") && !value.equals("clamped")) {
-                            throw new UsageException("--mode must be exact or clamped, got '" + value + "'");
-                        }
-                        o.mode = value;
-                    }
+                    case "--mode" -> o.mode = oneOf(key, value, "exact", "clamped");
                     case "--eps" -> {
                         o.eps = positiveDouble(key, value);
                         if (o.eps >= 0.5 || 1.0f - (float) o.eps == 1.0f) {
-                            throw new UsageException("--eps must lie in (6e-8, 0.5) (1 - eps must differ from 1 in"
-                                    + " float32), got " + value);
+                            throw new CliArgs.UsageException("--eps must lie in (6e-8, 0.5) (1 - eps must differ"
+                                    + " from 1 in float32), got " + value);
                         }
                     }
-                    case "--seed" -> o.seed = parseLong(key, value);
-                    case "--test-fraction" -> {
-                        o.testFraction = positiveDouble(key, value);
-                        if (o.testFraction >= 1) {
-                            throw new UsageException("--test-fraction must lie in (0, 1), got " + value);
-                        }
-                    }
-                    default -> throw new UsageException("unknown option " + key);
+                    case "--seed" -> o.seed = integer(key, value);
+                    case "--test-fraction" -> o.testFraction = fraction(key, value);
+                    default -> throw unknownOption(key);
                 }
-            }
+            });
             return o;
-        }
-
-        private static int positiveInt(String key, String v) {
-            try {
-                int n = Integer.parseInt(v);
-                if (n > 0) {
-                    return n;
-                }
-            } catch (NumberFormatException ignored) {
-                // reported below
-            }
-            throw new UsageException(key + " must be a positive integer, got '" + v + "'");
-        }
-
-        private static double positiveDouble(String key, String v) {
-            try {
-                double d = Double.parseDouble(v);
-                if (d > 0 && Double.isFinite(d)) {
-                    return d;
-                }
-            } catch (NumberFormatException ignored) {
-                // reported below
-            }
-            throw new UsageException(key + " must be a positive number, got '" + v + "'");
-        }
-
-        private static long parseLong(String key, String v) {
-            try {
-                return Long.parseLong(v);
-            } catch (NumberFormatException e) {
-                throw new UsageException(key + " must be an integer, got '" + v + "'");
-            }
         }
 
         LossSkipGram skipGram() {
@@ -206,15 +145,6 @@ public final class TagEmbeddings {
               --help             this text
             """;
 
-    /** A mistake on the command line. */
-    static final class UsageException extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        UsageException(String message) {
-            super(message);
-        }
-    }
-
     public static void main(String[] args) {
         int rc = run(args, System.out, System.err);
         if (rc != 0) {
@@ -227,7 +157,7 @@ public final class TagEmbeddings {
         Options o;
         try {
             o = Options.parse(args);
-        } catch (UsageException e) {
+        } catch (CliArgs.UsageException e) {
             err.println("error: " + e.getMessage() + " (see --help)");
             return 2;
         }

@@ -7,7 +7,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 
@@ -60,29 +59,5 @@ class SameDiffTagEmbeddingsTest {
         assertEquals(2, SameDiffTagEmbeddings.run(new String[]{"--frobnicate", "1"}, o, e));
         assertEquals(1, SameDiffTagEmbeddings.run(new String[]{"--data", "no/such/file.tsv"}, o, e));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("no/such/file.tsv"));
-    }
-
-    @Test
-    void aucMatchesPairCounting() {
-        Random r = new Random(3);
-        for (int trial = 0; trial < 50; trial++) {
-            double[] pos = new double[1 + r.nextInt(20)];
-            double[] neg = new double[1 + r.nextInt(20)];
-            for (int i = 0; i < pos.length; i++) {
-                pos[i] = r.nextInt(6) == 0 ? Double.NaN : r.nextInt(5);
-            }
-            for (int i = 0; i < neg.length; i++) {
-                neg[i] = r.nextInt(6) == 0 ? Double.NaN : r.nextInt(5);
-            }
-            double wins = 0;
-            for (double p : pos) {
-                for (double q : neg) {
-                    double a = Double.isNaN(p) ? Double.NEGATIVE_INFINITY : p;
-                    double b = Double.isNaN(q) ? Double.NEGATIVE_INFINITY : q;
-                    wins += a > b ? 1 : a == b ? 0.5 : 0;
-                }
-            }
-            assertEquals(wins / (pos.length * neg.length), SameDiffTagEmbeddings.auc(pos, neg), 1e-12);
-        }
     }
 }

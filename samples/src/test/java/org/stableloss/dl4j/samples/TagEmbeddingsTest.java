@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Random;
 
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
@@ -99,6 +100,30 @@ class TagEmbeddingsTest {
         assertEquals(1.0, TagEmbeddings.auc(new double[]{3, 4}, new double[]{1, 2}), 0);
         assertEquals(0.5, TagEmbeddings.auc(new double[]{1, 1}, new double[]{1}), 0);
         assertEquals(0.75, TagEmbeddings.auc(new double[]{2, 4}, new double[]{3, 1}), 0);
+    }
+
+    @Test
+    void aucMatchesPairCounting() {
+        Random r = new Random(3);
+        for (int trial = 0; trial < 50; trial++) {
+            double[] pos = new double[1 + r.nextInt(20)];
+            double[] neg = new double[1 + r.nextInt(20)];
+            for (int i = 0; i < pos.length; i++) {
+                pos[i] = r.nextInt(6) == 0 ? Double.NaN : r.nextInt(5);
+            }
+            for (int i = 0; i < neg.length; i++) {
+                neg[i] = r.nextInt(6) == 0 ? Double.NaN : r.nextInt(5);
+            }
+            double wins = 0;
+            for (double p : pos) {
+                for (double q : neg) {
+                    double a = Double.isNaN(p) ? Double.NEGATIVE_INFINITY : p;
+                    double b = Double.isNaN(q) ? Double.NEGATIVE_INFINITY : q;
+                    wins += a > b ? 1 : a == b ? 0.5 : 0;
+                }
+            }
+            assertEquals(wins / (pos.length * neg.length), TagPairs.auc(pos, neg), 1e-12);
+        }
     }
 
     @Test

@@ -1,9 +1,17 @@
 package org.stableloss.dl4j.scaleout;
 
+import static org.stableloss.dl4j.samples.CliArgs.fraction;
+import static org.stableloss.dl4j.samples.CliArgs.integer;
+import static org.stableloss.dl4j.samples.CliArgs.oneOf;
+import static org.stableloss.dl4j.samples.CliArgs.positiveDouble;
+import static org.stableloss.dl4j.samples.CliArgs.positiveInt;
+import static org.stableloss.dl4j.samples.CliArgs.unknownOption;
+
 import java.io.PrintStream;
 import java.nio.file.Paths;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
@@ -15,6 +23,7 @@ import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.stableloss.dl4j.LossSkipGram;
+import org.stableloss.dl4j.samples.CliArgs;
 import org.stableloss.dl4j.samples.TagData;
 import org.stableloss.dl4j.samples.TagEmbeddings;
 import org.stableloss.dl4j.samples.TagPairs;
@@ -53,84 +62,24 @@ public final class SparkTagEmbeddings {
 
         static Options parse(String[] args) {
             Options o = new Options();
-            for (int i = 0; i < args.length; i++) {
-                String a = args[i];
-                if (a.equals("--help") || a.equals("-h")) {
-                    o.help = true;
-                    continue;
-                }
-                if (!a.startsWith("--")) {
-                    throw new IllegalArgumentException("unexpected argument '" + a + "'");
-                }
-                String key = a;
-                String value;
-                int eq = a.indexOf('=');
-                if (eq > 0) {
-                    key = a.substring(0, eq);
-                    value = a.substring(eq + 1);
-                } else {
-                    if (i + 1 >= args.length) {
-                        throw new IllegalArgumentException("option " + a + " needs a value");
-                    }
-                    value = args[++i];
-                }
+            CliArgs.parse(args, Set.of(), (key, value) -> {
                 switch (key) {
+                    case "--help" -> o.help = true;
                     case "--data" -> o.data = value;
                     case "--master" -> o.master = value;
-                    case "--serializer" -> {
-                        if (!value.equals("kryo") && !value.equals("java")) {
-                            throw new IllegalArgumentException("--serializer must be kryo or java, got '" + value
-                                    + "'");
-                        }
-                        o.serializer = value;
-                    }
+                    case "--serializer" -> o.serializer = oneOf(key, value, "kryo", "java");
                     case "--epochs" -> o.epochs = positiveInt(key, value);
                     case "--dim" -> o.dim = positiveInt(key, value);
                     case "--negatives" -> o.negatives = positiveInt(key, value);
                     case "--batch" -> o.batch = positiveInt(key, value);
                     case "--averaging-frequency" -> o.averagingFrequency = positiveInt(key, value);
                     case "--lr" -> o.lr = positiveDouble(key, value);
-                    case "--seed" -> {
-                        try {
-                            o.seed = Long.parseLong(value);
-                        } catch (NumberFormatException e) {
-                            throw new IllegalArgumentException("--seed must be an integer, got '" + value + "'");
-                        }
-                    }
-                    case "--test-fraction" -> {
-                        o.testFraction = positiveDouble(key, value);
-                        if (o.testFraction >= 1) {
-                            throw new IllegalArgumentException("--test-fraction must lie in (0, 1), got " + value);
-                        }
-                    }
-                    default -> throw new IllegalArgumentException("unknown option " + key);
+                    case "--seed" -> o.seed = integer(key, value);
+                    case "--test-fraction" -> o.testFraction = fraction(key, value);
+                    default -> throw unknownOption(key);
                 }
-            }
+            });
             return o;
-        }
-
-        private static int positiveInt(String key, String v) {
-            try {
-                int n = Integer.parseInt(v);
-                if (n > 0) {
-                    return n;
-                }
-            } catch (NumberFormatException ignored) {
-                // reported below
-            }
-            throw new IllegalArgumentException(key + " must be a positive integer, got '" + v + "'");
-        }
-
-        private static double positiveDouble(String key, String v) {
-            try {
-                double d = Double.parseDouble(v);
-                if (d > 0 && Double.isFinite(d)) {
-                    return d;
-                }
-            } catch (NumberFormatException ignored) {
-                // reported below
-            }
-            throw new IllegalArgumentException(key + " must be a positive number, got '" + v + "'");
         }
     }
 
@@ -237,7 +186,7 @@ public final class SparkTagEmbeddings {
         Options o;
         try {
             o = Options.parse(args);
-        } catch (IllegalArgumentException e) {
+        } catch (CliArgs.UsageException e) {
             err.println("error: " + e.getMessage() + " (see --help)");
             return 2;
         }

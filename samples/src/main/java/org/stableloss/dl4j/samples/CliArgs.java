@@ -1,0 +1,116 @@
+package org.stableloss.dl4j.samples;
+
+import java.util.Set;
+
+/**
+ * Command-line parsing for the entry points ({@link TagEmbeddings}, {@link SameDiffTagEmbeddings}, scale-out's
+ * SparkTagEmbeddings): options as {@code --key value} or {@code --key=value}, values checked as they are read, and
+ * one exception for every mistake, whose message the entry points print as {@code error: <message> (see --help)}.
+ */
+public final class CliArgs {
+
+    private CliArgs() {
+    }
+
+    /** A mistake on the command line. */
+    public static final class UsageException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        public UsageException(String message) {
+            super(message);
+        }
+    }
+
+    /** Takes one option: its key ({@code --epochs}) and its value, null for a flag. */
+    @FunctionalInterface
+    public interface OptionHandler {
+        void option(String key, String value);
+    }
+
+    /**
+     * Hands each option of {@code args} to {@code handler}, in order: {@code --key value} and {@code --key=value} with
+     * their value; {@code --help} (or {@code -h}) and the {@code flags} with a null value.
+     *
+     * @throws UsageException for an argument that is not an option, an option without its value, a flag with one;
+     *     the handler throws {@link #unknownOption} for a key it does not know
+     */
+    public static void parse(String[] args, Set<String> flags, OptionHandler handler) {
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--help") || a.equals("-h")) {
+                handler.option("--help", null);
+            } else if (flags.contains(a)) {
+                handler.option(a, null);
+            } else if (!a.startsWith("--")) {
+                throw new UsageException("unexpected argument '" + a + "'");
+            } else if (a.indexOf('=') > 0) {
+                String key = a.substring(0, a.indexOf('='));
+                if (key.equals("--help") || flags.contains(key)) {
+                    throw unknownOption(key); // no option --help=... or flag=... exists
+                }
+                handler.option(key, a.substring(a.indexOf('=') + 1));
+            } else if (i + 1 >= args.length) {
+                throw new UsageException("option " + a + " needs a value");
+            } else {
+                handler.option(a, args[++i]);
+            }
+        }
+    }
+
+    /** The error for an option the handler does not know. */
+    public static UsageException unknownOption(String key) {
+        return new UsageException("unknown option " + key);
+    }
+
+    /** An int above 0. */
+    public static int positiveInt(String key, String v) {
+        try {
+            int n = Integer.parseInt(v);
+            if (n > 0) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new UsageException(key + " must be a positive integer, got '" + v + "'");
+    }
+
+    /** A finite number above 0. */
+    public static double positiveDouble(String key, String v) {
+        try {
+            double d = Double.parseDouble(v);
+            if (d > 0 && Double.isFinite(d)) {
+                return d;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new UsageException(key + " must be a positive number, got '" + v + "'");
+    }
+
+    /** A number in (0, 1), e.g. the share of pairs held out. */
+    public static double fraction(String key, String v) {
+        double d = positiveDouble(key, v);
+        if (d >= 1) {
+            throw new UsageException(key + " must lie in (0, 1), got " + v);
+        }
+        return d;
+    }
+
+    /** Any long, e.g. a seed. */
+    public static long integer(String key, String v) {
+        try {
+            return Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw new UsageException(key + " must be an integer, got '" + v + "'");
+        }
+    }
+
+    /** {@code v} if it is one of {@code allowed}. */
+    public static String oneOf(String key, String v, String... allowed) {
+        if (!Set.of(allowed).contains(v)) {
+            throw new UsageException(key + " must be " + String.join(" or ", allowed) + ", got '" + v + "'");
+        }
+        return v;
+    }
+}
