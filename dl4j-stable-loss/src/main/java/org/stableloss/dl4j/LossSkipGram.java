@@ -255,8 +255,7 @@ public final class LossSkipGram implements ILossFunction {
 
     /** The clamp must not vanish in the array's dtype: 1 - eps must differ from 1 there. */
     private void checkEpsFor(DataType dataType) {
-        double oneMinusEps = Nd4j.scalar(DataType.DOUBLE, 1.0 - eps).castTo(dataType).getDouble(0);
-        Checks.checkArgument(oneMinusEps != 1.0,
+        Checks.checkArgument(!SkipGramKernels.clampVanishes(eps, dataType),
                 "eps=%s vanishes in %s: 1 - eps rounds to 1 there, so the clamp would do nothing at the top;"
                         + " use a larger eps or the exact mode", eps, dataType);
     }

@@ -134,7 +134,7 @@ class LossSkipGramGradientCheckTest {
         ILossFunction lossFn = loss(mode, weighting, N_OUT);
         MultiLayerNetwork net = mln(head, act, lossFn, seed);
         Random r = new Random(seed);
-        INDArray input = gaussian(r, MB, N_IN);
+        INDArray input = TestArrays.gaussian(r, MB, N_IN);
         INDArray labelArr = labels(r, MB, N_OUT, labels);
         INDArray maskArr = mask(r, MB, N_OUT, mask);
 
@@ -180,7 +180,7 @@ class LossSkipGramGradientCheckTest {
         ILossFunction wrong = new ScaledGradient(loss(Mode.EXACT, Weighting.WEIGHTED, N_OUT), 1.01);
         MultiLayerNetwork net = mln(Head.OUTPUT_LAYER, Activation.IDENTITY, wrong, 77);
         Random r = new Random(77);
-        INDArray input = gaussian(r, MB, N_IN);
+        INDArray input = TestArrays.gaussian(r, MB, N_IN);
         INDArray labelArr = labels(r, MB, N_OUT, Labels.HARD);
         boolean ok = GradientCheckUtil.checkGradients(new GradientCheckUtil.MLNConfig().net(net).input(input)
                 .labels(labelArr).epsilon(EPS).maxRelError(MAX_REL_ERROR).minAbsoluteError(MIN_ABS_ERROR)
@@ -198,7 +198,7 @@ class LossSkipGramGradientCheckTest {
         ScaledGradient recording = new ScaledGradient(loss(Mode.EXACT, Weighting.PLAIN, N_OUT), 1.0);
         MultiLayerNetwork net = mln(Head.OUTPUT_LAYER, Activation.SIGMOID, recording, 78);
         Random r = new Random(78);
-        INDArray input = gaussian(r, MB, N_IN);
+        INDArray input = TestArrays.gaussian(r, MB, N_IN);
         INDArray labelArr = labels(r, MB, N_OUT, Labels.HARD);
         INDArray maskArr = mask(r, MB, N_OUT, Mask.PER_EXAMPLE);
         assertTrue(GradientCheckUtil.checkGradients(new GradientCheckUtil.MLNConfig().net(net).input(input)
@@ -274,16 +274,6 @@ class LossSkipGramGradientCheckTest {
         m[0][0] = 1.0;
         m[1][0] = 0.0;
         return Nd4j.createFromArray(m);
-    }
-
-    private static INDArray gaussian(Random r, int rows, int cols) {
-        double[][] v = new double[rows][cols];
-        for (int i = 0; i < rows; i++) {
-            for (int j = 0; j < cols; j++) {
-                v[i][j] = r.nextGaussian();
-            }
-        }
-        return Nd4j.createFromArray(v);
     }
 
     private static INDArray indices(Random r, int mb) {

@@ -100,7 +100,7 @@ class LossSkipGramSerializationTest {
         MultiLayerNetwork net = new MultiLayerNetwork(mlnConf(loss));
         net.init();
         Random r = new Random(11);
-        DataSet ds = new DataSet(gaussian(r, 5, 3), hardLabels(r, 5, N_OUT));
+        DataSet ds = new DataSet(TestArrays.gaussian(r, 5, 3), hardLabels(r, 5, N_OUT));
         net.fit(ds); // non-trivial parameters and updater state
 
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -175,7 +175,7 @@ class LossSkipGramSerializationTest {
 
         Random r = new Random(5);
         for (DataType dt : new DataType[] {DataType.DOUBLE, DataType.FLOAT}) {
-            INDArray logits = gaussian(r, 7, N_OUT).muli(6).castTo(dt);
+            INDArray logits = TestArrays.gaussian(r, 7, N_OUT).muli(6).castTo(dt);
             INDArray hard = hardLabels(r, 7, N_OUT).castTo(dt);
             INDArray soft = Nd4j.rand(dt, 7, N_OUT);
             INDArray mask = hardLabels(r, 7, 1).castTo(dt);
@@ -229,16 +229,6 @@ class LossSkipGramSerializationTest {
                 .addLayer("out2", new LossLayer.Builder(loss).activation(Activation.SIGMOID).build(), "prod")
                 .setOutputs("out", "out2")
                 .build();
-    }
-
-    private static INDArray gaussian(Random r, int rows, int cols) {
-        double[][] v = new double[rows][cols];
-        for (int i = 0; i < rows; i++) {
-            for (int j = 0; j < cols; j++) {
-                v[i][j] = r.nextGaussian();
-            }
-        }
-        return Nd4j.createFromArray(v);
     }
 
     private static INDArray hardLabels(Random r, int rows, int cols) {

@@ -293,29 +293,15 @@ class SkipGramSameDiffTest {
     @Test
     void learnsAPlantedSampleTagStructureWithSdFit() {
         Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
-        int samples = 24;
-        int groups = 4;
-        int tagsPerGroup = 3;
-        int tags = groups * tagsPerGroup;
+        PlantedTags planted = new PlantedTags();
+        int samples = PlantedTags.SAMPLES;
+        int tags = PlantedTags.TAGS;
         int k = 4;
         Random r = new Random(42);
         SameDiff sd = lookupModel(samples, tags, 8, k, r);
         sd.setTrainingConfig(TrainingConfig.builder().updater(new Adam(0.1))
                 .dataSetFeatureMapping("anchorIdx", "positiveIdx", "negativeIdx").markLabelsUnused().build());
-        int[][] heldOut = new int[samples][];
-        java.util.List<int[]> train = new java.util.ArrayList<>();
-        for (int s = 0; s < samples; s++) {
-            int g = s % groups;
-            int skipped = (s / groups) % tagsPerGroup;
-            for (int t = 0; t < tagsPerGroup; t++) {
-                int[] pair = {s, g * tagsPerGroup + t};
-                if (t == skipped) {
-                    heldOut[s] = pair;
-                } else {
-                    train.add(pair);
-                }
-            }
-        }
+        java.util.List<int[]> train = planted.train;
         for (int epoch = 0; epoch < 30; epoch++) {
             int n = train.size();
             int[] a = new int[n];
@@ -332,18 +318,7 @@ class SkipGramSameDiffTest {
                 Nd4j.createFromArray(neg)}, new INDArray[0]));
         }
         INDArray scores = sd.getVariable("W").getArr().mmul(sd.getVariable("C").getArr().transpose());
-        int wins = 0;
-        int comparisons = 0;
-        for (int[] pair : heldOut) {
-            double held = scores.getDouble(pair[0], pair[1]);
-            for (int t = 0; t < tags; t++) {
-                if (t / tagsPerGroup != pair[0] % groups) {
-                    comparisons++;
-                    wins += held > scores.getDouble(pair[0], t) ? 1 : 0;
-                }
-            }
-        }
-        double auc = (double) wins / comparisons;
+        double auc = planted.heldOutAuc(scores);
         assertTrue(auc > 0.95, "held-out pairs outrank other groups' tags in " + auc + " of the comparisons");
     }
 

@@ -8,8 +8,8 @@ import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.stableloss.dl4j.LossSkipGram;
+import org.stableloss.dl4j.SkipGramKernels;
 
 /**
  * The sigmoid skip-gram loss of {@link LossSkipGram} as a SameDiff graph function: the same formulas, modes and
@@ -267,8 +267,7 @@ public final class SkipGramSameDiff {
             return;
         }
         double eps = config.getEps();
-        double oneMinusEps = Nd4j.scalar(DataType.DOUBLE, 1.0 - eps).castTo(logits.dataType()).getDouble(0);
-        checkArgument(oneMinusEps != 1.0, "eps=%s vanishes in %s ('%s'): 1 - eps rounds to 1 there, so the clamp"
+        checkArgument(!SkipGramKernels.clampVanishes(eps, logits.dataType()), "eps=%s vanishes in %s ('%s'): 1 - eps rounds to 1 there, so the clamp"
                 + " would do nothing at the top; use a larger eps or the exact mode", eps, logits.dataType(),
                 logits.name());
     }

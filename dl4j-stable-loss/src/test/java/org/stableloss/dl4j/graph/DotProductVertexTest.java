@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
@@ -22,6 +21,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.stableloss.dl4j.DoublePrecision;
+import org.stableloss.dl4j.PlantedTags;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -238,10 +238,9 @@ class DotProductVertexTest {
     @Test
     void learnsAPlantedSampleTagStructure() {
         Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
-        int samples = 24;
-        int groups = 4;
-        int tagsPerGroup = 3;
-        int tags = groups * tagsPerGroup;
+        PlantedTags planted = new PlantedTags();
+        int samples = PlantedTags.SAMPLES;
+        int tags = PlantedTags.TAGS;
         ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder().seed(5).dataType(DataType.FLOAT)
                 .updater(new Adam(0.1)).weightInit(WeightInit.NORMAL).graphBuilder()
                 .addInputs("sample", "tag")
@@ -255,19 +254,7 @@ class DotProductVertexTest {
                 .setOutputs("loss").build();
         ComputationGraph net = new ComputationGraph(conf);
         net.init();
-        List<int[]> train = new ArrayList<>();
-        int[][] heldOut = new int[samples][];
-        for (int s = 0; s < samples; s++) {
-            int skipped = (s / groups) % tagsPerGroup;
-            for (int t = 0; t < tagsPerGroup; t++) {
-                int[] pair = {s, (s % groups) * tagsPerGroup + t};
-                if (t == skipped) {
-                    heldOut[s] = pair;
-                } else {
-                    train.add(pair);
-                }
-            }
-        }
+        List<int[]> train = planted.train;
         Random r = new Random(6);
         int negatives = 3;
         int rows = train.size() * (1 + negatives);
@@ -288,18 +275,7 @@ class DotProductVertexTest {
             net.fit(new MultiDataSet(new INDArray[] {s, t}, new INDArray[] {y}));
         }
         INDArray scores = net.getParam("sampleEmb_W").mmul(net.getParam("tagEmb_W").transpose());
-        int wins = 0;
-        int comparisons = 0;
-        for (int[] pair : heldOut) {
-            double held = scores.getDouble(pair[0], pair[1]);
-            for (int t = 0; t < tags; t++) {
-                if (t / tagsPerGroup != pair[0] % groups) {
-                    comparisons++;
-                    wins += held > scores.getDouble(pair[0], t) ? 1 : 0;
-                }
-            }
-        }
-        double auc = (double) wins / comparisons;
+        double auc = planted.heldOutAuc(scores);
         assertTrue(auc > 0.95, "held-out pairs outrank other groups' tags in " + auc + " of the comparisons");
     }
 
