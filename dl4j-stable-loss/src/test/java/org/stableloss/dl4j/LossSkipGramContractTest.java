@@ -92,6 +92,20 @@ class LossSkipGramContractTest {
     }
 
     @Test
+    void tinySoftLabelsAreNotMistakenForHardOnes() {
+        // At x = -80 a negative pair costs softplus(-80) = 1.8e-35; a label of 1e-30 adds 1e-30 * 80 = 8e-29, which
+        // dominates: treating the label as 0 would be six orders of magnitude off.
+        float[] tiny = {1e-30f, Float.MIN_VALUE, 1 - Math.ulp(1f)};
+        for (float y : tiny) {
+            INDArray x = Nd4j.createFromArray(new float[][] {{-80f}});
+            INDArray labels = Nd4j.createFromArray(new float[][] {{y}});
+            double expected = y * 80.0 + (1.0 - y) * Math.exp(-80.0);
+            double got = EXACT.computeScore(labels, x, IDENTITY, null, false);
+            assertEquals(expected, got, 2 * Math.ulp((float) expected), "label " + y);
+        }
+    }
+
+    @Test
     void gradientAtExactlyZeroIsPlusMinusHalf() {
         INDArray x = Nd4j.zeros(DataType.FLOAT, 2, 1);
         INDArray y = Nd4j.createFromArray(new float[][] {{1}, {0}});
