@@ -107,8 +107,10 @@ public final class SameDiffTagEmbeddings {
               --help             this text
             """;
 
-    /** What a run measured. */
-    /** {@code epochLoss[0]} before training, {@code [e]} after epoch e, on the monitored training pairs. */
+    /**
+     * What a run measured: {@code epochLoss[0]} before training, {@code [e]} after epoch e, on the monitored
+     * training pairs.
+     */
     record Result(int trainPairs, int testPairs, double[] epochLoss, double auc, double popularityAuc,
                   double hitsAt10, double popularityHitsAt10, double pairsPerSecond) {
     }
