@@ -1,6 +1,9 @@
 package org.stableloss.dl4j.samples;
 
+import java.io.PrintStream;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * Command-line parsing for the entry points ({@link TagEmbeddings}, {@link SameDiffTagEmbeddings}, scale-out's
@@ -18,6 +21,47 @@ public final class CliArgs {
 
         public UsageException(String message) {
             super(message);
+        }
+    }
+
+    /** A job on parsed options; returns its exit code. A {@link TagData.DataException} means bad data (exit 1). */
+    @FunctionalInterface
+    public interface Job<O> {
+        int run(O options);
+    }
+
+    /**
+     * The entry points' common flow: parse the options (a mistake prints {@code error: <message> (see --help)} and
+     * returns 2), print the usage for {@code --help} (returns 0), else run the job (a {@link TagData.DataException}
+     * prints {@code error: <message>} and returns 1).
+     *
+     * @return the exit code
+     */
+    public static <O> int run(String[] args, PrintStream out, PrintStream err, Function<String[], O> parse,
+                              Predicate<O> wantsHelp, String usage, Job<O> job) {
+        O options;
+        try {
+            options = parse.apply(args);
+        } catch (UsageException e) {
+            err.println("error: " + e.getMessage() + " (see --help)");
+            return 2;
+        }
+        if (wantsHelp.test(options)) {
+            out.print(usage);
+            return 0;
+        }
+        try {
+            return job.run(options);
+        } catch (TagData.DataException e) {
+            err.println("error: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    /** For {@code main}: ends the JVM with the exit code unless it is 0 (so that non-daemon threads may finish). */
+    public static void exitOnFailure(int exitCode) {
+        if (exitCode != 0) {
+            System.exit(exitCode);
         }
     }
 

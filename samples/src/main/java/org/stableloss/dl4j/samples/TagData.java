@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -203,6 +204,32 @@ public final class TagData {
      * Splits the (sample, tag) pairs: each sample keeps one random tag in training for sure (so that it has an
      * embedding worth evaluating), every other pair goes to the held-out set with probability {@code fraction}.
      */
+    /**
+     * The data of a {@code --data} option: the file, or the bundled snapshot when the option is absent.
+     *
+     * @param path the file, or null
+     */
+    public static TagData loadOrBundled(String path) {
+        return path == null ? loadBundled() : load(Paths.get(path));
+    }
+
+    /**
+     * {@link #split} for a training run that is evaluated on the held-out pairs.
+     *
+     * @throws DataException when no pair is held out or there is only one tag, so there is nothing to evaluate
+     */
+    public Split splitForEvaluation(double fraction, long seed) {
+        Split split = split(fraction, seed);
+        if (split.numTest() == 0) {
+            throw new DataException(source() + ": too little data to hold any pair out for evaluation ("
+                    + numSamples() + " samples, " + numPairs() + " pairs; samples need 2+ tags)");
+        }
+        if (numTags() < 2) {
+            throw new DataException(source() + ": only one distinct tag, nothing to rank");
+        }
+        return split;
+    }
+
     public Split split(double fraction, long seed) {
         Random rnd = new Random(seed);
         List<int[]> train = new ArrayList<>();

@@ -146,32 +146,15 @@ public final class TagEmbeddings {
             """;
 
     public static void main(String[] args) {
-        int rc = run(args, System.out, System.err);
-        if (rc != 0) {
-            System.exit(rc);
-        }
+        CliArgs.exitOnFailure(run(args, System.out, System.err));
     }
 
     /** Runs the job; returns the exit code (0 ok, 1 bad data or I/O, 2 bad command line). */
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        Options o;
-        try {
-            o = Options.parse(args);
-        } catch (CliArgs.UsageException e) {
-            err.println("error: " + e.getMessage() + " (see --help)");
-            return 2;
-        }
-        if (o.help) {
-            out.print(USAGE);
-            return 0;
-        }
-        try {
+        return CliArgs.run(args, out, err, Options::parse, o -> o.help, USAGE, o -> {
             runJob(o, out);
             return 0;
-        } catch (TagData.DataException e) {
-            err.println("error: " + e.getMessage());
-            return 1;
-        }
+        });
     }
 
     /** One training run's configuration. */
@@ -200,15 +183,8 @@ public final class TagEmbeddings {
         } catch (IOException e) {
             throw new TagData.DataException("cannot create output directory " + outDir + ": " + e);
         }
-        TagData data = o.data == null ? TagData.loadBundled() : TagData.load(Paths.get(o.data));
-        TagData.Split split = data.split(o.testFraction, o.seed);
-        if (split.numTest() == 0) {
-            throw new TagData.DataException(data.source() + ": too little data to hold any pair out for evaluation ("
-                    + data.numSamples() + " samples, " + data.numPairs() + " pairs; samples need 2+ tags)");
-        }
-        if (data.numTags() < 2) {
-            throw new TagData.DataException(data.source() + ": only one distinct tag, nothing to rank");
-        }
+        TagData data = TagData.loadOrBundled(o.data);
+        TagData.Split split = data.splitForEvaluation(o.testFraction, o.seed);
         log.info("data {}: {} samples, {} tags, {} pairs -> {} training, {} held out", data.source(),
                 data.numSamples(), data.numTags(), data.numPairs(), split.numTrain(), split.numTest());
         log.info("model: dim {}, {} negatives per pair, batch {}, {} epochs, seed {}; ND4J backend {}, {} threads",

@@ -8,7 +8,6 @@ import static org.stableloss.dl4j.samples.CliArgs.positiveInt;
 import static org.stableloss.dl4j.samples.CliArgs.unknownOption;
 
 import java.io.PrintStream;
-import java.nio.file.Paths;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -175,37 +174,17 @@ public final class SparkTagEmbeddings {
     }
 
     public static void main(String[] args) {
-        int rc = run(args, System.out, System.err);
-        if (rc != 0) {
-            System.exit(rc);
-        }
+        CliArgs.exitOnFailure(run(args, System.out, System.err));
     }
 
     /** Runs the job; returns the exit code (0 ok, 1 bad data, 2 bad command line, 3 non-finite scores). */
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        Options o;
-        try {
-            o = Options.parse(args);
-        } catch (CliArgs.UsageException e) {
-            err.println("error: " + e.getMessage() + " (see --help)");
-            return 2;
-        }
-        if (o.help) {
-            out.print(USAGE);
-            return 0;
-        }
-        TagData data;
-        try {
-            data = o.data == null ? TagData.loadBundled() : TagData.load(Paths.get(o.data));
-        } catch (TagData.DataException e) {
-            err.println("error: " + e.getMessage());
-            return 1;
-        }
-        TagData.Split split = data.split(o.testFraction, o.seed);
-        if (split.numTest() == 0 || data.numTags() < 2) {
-            err.println("error: " + data.source() + ": too little data to hold pairs out for evaluation");
-            return 1;
-        }
+        return CliArgs.run(args, out, err, Options::parse, o -> o.help, USAGE, o -> runJob(o, out));
+    }
+
+    private static int runJob(Options o, PrintStream out) {
+        TagData data = TagData.loadOrBundled(o.data);
+        TagData.Split split = data.splitForEvaluation(o.testFraction, o.seed);
         TagPairs pairs = new TagPairs(data, split);
 
         SparkConf conf = configure(new SparkConf().setAppName("dl4j-stable-loss SparkTagEmbeddings"), o.serializer);
