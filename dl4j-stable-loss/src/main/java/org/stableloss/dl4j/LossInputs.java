@@ -10,7 +10,6 @@ import org.nd4j.linalg.api.ops.impl.transforms.comparison.CompareAndReplace;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.conditions.Condition;
 import org.nd4j.linalg.indexing.conditions.Conditions;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * The validated inputs of one {@link LossSkipGram} call: logits and labels in the working dtype, with masked-out
@@ -93,6 +92,12 @@ final class LossInputs {
 
     /**
      * Prepares already checked arguments: masks out entries, checks the label range, picks the working dtype.
+     *
+     * <p>Labels are checked with {@code h = y (1 - y)}, which is exactly 0 for y in {0, 1} (also for the smallest
+     * subnormals, as neither factor rounds to 0), positive inside (0, 1), negative outside [0, 1] and NaN for NaN:
+     * the labels are hard when the sum of {@code |h|} is 0, and valid when it is not NaN and {@code min(h) >= 0}.
+     * That is two element-wise ops and one reduction for hard labels; the slow counting of bad values runs only to
+     * word the exception.
      */
     static LossInputs prepare(INDArray labels, INDArray preOutput, INDArray mask) {
         INDArray maskedLabels = labels;
@@ -101,8 +106,10 @@ final class LossInputs {
             maskedLabels = zeroWhereMasked(labels, mask);
             maskedLogits = zeroWhereMasked(preOutput, mask);
         }
-        boolean hard = isHard(maskedLabels);
-        if (!hard) {
+        INDArray hardness = maskedLabels.rsub(1.0).muli(maskedLabels);
+        double spread = hardness.norm1Number().doubleValue();
+        boolean hard = spread == 0.0;
+        if (!hard && (Double.isNaN(spread) || hardness.minNumber().doubleValue() < 0)) {
             checkLabelRange(maskedLabels);
         }
         DataType working = preOutput.dataType() == DataType.DOUBLE || !hard ? DataType.DOUBLE : DataType.FLOAT;
@@ -158,17 +165,6 @@ final class LossInputs {
                 "labels must lie in [0, 1] (1 = positive pair, 0 = negative pair): %d bad values (outside [0, 1]"
                         + " or NaN) in shape %s, the first at %s = %s",
                 count, java.util.Arrays.toString(shape), Checks.position(firstFlat, shape), firstValue));
-    }
-
-    /**
-     * True when every label is exactly 0 or 1: {@code y (1 - y)} is 0 exactly there and non-zero (or NaN) for every
-     * other value, including the smallest subnormals and values outside [0, 1], so the sum of its magnitudes is 0
-     * exactly when all labels are hard. Element-wise ops and one sum: ND4J's counting op (MatchCondition) is ~30x
-     * slower on large arrays.
-     */
-    private static boolean isHard(INDArray y) {
-        INDArray product = y.rsub(1.0).muli(y);
-        return Transforms.abs(product, false).sumNumber().doubleValue() == 0.0;
     }
 
     /** True when no element is NaN or infinite: then {@code sum(a * 0)} is 0, else NaN. */

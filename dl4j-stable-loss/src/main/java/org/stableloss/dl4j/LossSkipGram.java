@@ -7,6 +7,7 @@ import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.memory.MemoryWorkspaceManager;
 import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
 import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
 import org.nd4j.linalg.api.memory.enums.LearningPolicy;
@@ -158,23 +159,23 @@ public final class LossSkipGram implements ILossFunction {
     @Override
     public double computeScore(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask,
                                boolean average) {
-        double score = evaluate(labels, preOutput, activationFn, mask, null, null);
+        double score = evaluate(labels, preOutput, activationFn, mask, true, null, null);
         return average ? averaged(score, preOutput) : score;
     }
 
     @Override
     public INDArray computeScoreArray(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
         Checks.checkNotNull(preOutput, "preOutput");
-        INDArray scores = Nd4j.createUninitialized(preOutput.dataType(), preOutput.size(0), 1);
-        evaluate(labels, preOutput, activationFn, mask, scores, null);
+        INDArray scores = Nd4j.zeros(preOutput.dataType(), preOutput.size(0), 1);
+        evaluate(labels, preOutput, activationFn, mask, true, scores, null);
         return scores;
     }
 
     @Override
     public INDArray computeGradient(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
         Checks.checkNotNull(preOutput, "preOutput");
-        INDArray gradient = preOutput.ulike();
-        evaluate(labels, preOutput, activationFn, mask, null, gradient);
+        INDArray gradient = Nd4j.createUninitialized(preOutput.dataType(), preOutput.shape(), 'c');
+        evaluate(labels, preOutput, activationFn, mask, false, null, gradient);
         return gradient;
     }
 
@@ -182,9 +183,24 @@ public final class LossSkipGram implements ILossFunction {
     public Pair<Double, INDArray> computeGradientAndScore(INDArray labels, INDArray preOutput,
                                                           IActivation activationFn, INDArray mask, boolean average) {
         Checks.checkNotNull(preOutput, "preOutput");
-        INDArray gradient = preOutput.ulike();
-        double score = evaluate(labels, preOutput, activationFn, mask, null, gradient);
+        INDArray gradient = Nd4j.createUninitialized(preOutput.dataType(), preOutput.shape(), 'c');
+        double score = evaluate(labels, preOutput, activationFn, mask, true, null, gradient);
         return new Pair<>(average ? averaged(score, preOutput) : score, gradient);
+    }
+
+    /**
+     * Frees the memory that {@link LossSkipGram} keeps for the calling thread: the workspace of the portable ND4J
+     * path (sized to the thread's largest call, and kept for the thread's life so that later calls allocate
+     * nothing; device memory on CUDA). Call it from a thread that is done with the loss, e.g. before returning a
+     * pooled thread or at the end of a Spark task; a later call on the thread allocates afresh. Does nothing on a
+     * thread that has none, or while a loss call is running on it.
+     */
+    public static void releaseThreadWorkspace() {
+        MemoryWorkspaceManager manager = Nd4j.getWorkspaceManager();
+        if (!manager.checkIfWorkspaceExists(WORKSPACE_ID) || manager.checkIfWorkspaceExistsAndActive(WORKSPACE_ID)) {
+            return;
+        }
+        manager.destroyWorkspace(manager.getWorkspaceForCurrentThread(WORKSPACE_ID));
     }
 
     /** The score divided by the minibatch size; 0 for an empty minibatch. */
@@ -194,15 +210,17 @@ public final class LossSkipGram implements ILossFunction {
     }
 
     /**
-     * Validates, runs the kernels on temporaries in this thread's workspace (reused memory: no fresh allocation per
-     * call after the first), and writes the requested results into arrays the caller allocated in its own scope.
+     * Validates and computes what is asked, on the CPU host path ({@link FastPath}) or the portable ND4J path
+     * (temporaries in this thread's workspace: reused memory, no fresh allocation per call after the first), and
+     * writes the results into arrays the caller allocated in its own scope.
      *
-     * @param scoresOut   [mb, 1] per-example scores, or null
-     * @param gradientOut dL/dx in preOutput's shape and dtype, or null
-     * @return the total score, summed in double
+     * @param score       true to compute the total score
+     * @param scoresOut   [mb, 1] per-example scores, zero on entry, or null
+     * @param gradientOut dL/dx, a C-order array in preOutput's shape and dtype, or null
+     * @return the total score, summed in double; 0 when not asked for
      */
     private double evaluate(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask,
-                            INDArray scoresOut, INDArray gradientOut) {
+                            boolean score, INDArray scoresOut, INDArray gradientOut) {
         LossInputs.checkArguments(labels, preOutput, activationFn, mask, outputWeights);
         if (mode == Mode.CLAMPED) {
             checkEpsFor(preOutput.dataType());
@@ -211,42 +229,53 @@ public final class LossSkipGram implements ILossFunction {
             return 0.0;
         }
         if (FastPath.applies(labels, preOutput, mask)) {
-            double total = FastPath.evaluate(labels, preOutput, mask, kernelParams(), scoresOut, gradientOut);
-            log.debug("{} on {} {}: CPU fast path, score {}", this, preOutput.dataType(), Checks.shape(preOutput),
+            double[] rows = scoresOut == null ? null : new double[Math.toIntExact(preOutput.size(0))];
+            double total = FastPath.evaluate(labels, preOutput, mask, kernelParams(), score, rows, gradientOut);
+            if (rows != null) {
+                scoresOut.assign(Nd4j.createFromArray(rows).reshape(rows.length, 1));
+            }
+            log.debug("{} on {} {}: CPU host path, score {}", this, preOutput.dataType(), Checks.shape(preOutput),
                     total);
             return total;
         }
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, WORKSPACE_ID)) {
             LossInputs in = LossInputs.prepare(labels, preOutput, mask);
             SkipGramKernels.LossAndGradient r = in.hardLabels()
-                    ? SkipGramKernels.hardLabels(in.logits(), in.labels(), kernelParams())
-                    : SkipGramKernels.softLabels(in.logits(), in.labels(), kernelParams());
-            in.applyMask(r.loss());
-            INDArray loss = r.loss().castTo(DataType.DOUBLE);
-            double total;
-            if (scoresOut != null) {
-                INDArray rows = loss.sum(true, 1);
-                total = rows.sumNumber().doubleValue();
-                scoresOut.assign(rows);
-            } else {
-                total = loss.sumNumber().doubleValue();
+                    ? SkipGramKernels.hardLabels(in.logits(), in.labels(), kernelParams(), score, gradientOut != null)
+                    : SkipGramKernels.softLabels(in.logits(), in.labels(), kernelParams(), score, gradientOut != null);
+            double total = 0.0;
+            if (score) {
+                in.applyMask(r.loss());
+                INDArray loss = r.loss().castTo(DataType.DOUBLE);
+                if (scoresOut != null) {
+                    INDArray rows = loss.sum(true, 1);
+                    total = rows.sumNumber().doubleValue();
+                    scoresOut.assign(rows);
+                } else {
+                    total = loss.sumNumber().doubleValue();
+                }
             }
             if (gradientOut != null) {
                 in.applyMask(r.gradient());
                 gradientOut.assign(r.gradient());
             }
             if (log.isDebugEnabled()) {
-                log.debug("{} on {} {}: working dtype {}, {} labels, mask {}, score {}", this, preOutput.dataType(),
-                        Checks.shape(preOutput), in.logits().dataType(), in.hardLabels() ? "hard" : "soft",
-                        mask == null ? "none" : Checks.shape(mask), total);
+                log.debug("{} on {} {}: portable path, working dtype {}, {} labels, mask {}, score {}", this,
+                        preOutput.dataType(), Checks.shape(preOutput), in.logits().dataType(),
+                        in.hardLabels() ? "hard" : "soft", mask == null ? "none" : Checks.shape(mask), total);
             }
             return total;
         }
     }
 
+    /**
+     * The kernels' parameters. In the exact mode the clamp bounds are no-ops that the host kernels can apply
+     * unconditionally: [0, +Inf] for a softplus, and a clamp logit of NaN (no |x| is >= NaN).
+     */
     private SkipGramKernels.KernelParams kernelParams() {
         if (mode == Mode.EXACT) {
-            return new SkipGramKernels.KernelParams(false, 0, 0, 0, positiveWeight, negativeWeight, outputWeights);
+            return new SkipGramKernels.KernelParams(false, 0, Double.POSITIVE_INFINITY, Double.NaN, positiveWeight,
+                    negativeWeight, outputWeights);
         }
         double e = eps;
         return new SkipGramKernels.KernelParams(true, -Math.log1p(-e), -Math.log(e), Math.log1p(-e) - Math.log(e),

@@ -38,15 +38,9 @@ public final class SkipGramKernels {
     }
 
     /**
-     * {@code softplus(z) = log(1 + exp(z))} and {@code sigmoid(z) = 1 / (1 + exp(-z))}, sharing one
-     * {@code e = exp(-|z|)}:
-     * <pre>
-     *   softplus(z) = max(z, 0) + log1p(e)
-     *   sigmoid(z)  = exp(min(z, 0)) / (1 + e)      (1 / (1 + e) for z >= 0, e / (1 + e) for z < 0)
-     * </pre>
-     * Both are relatively accurate in both tails: softplus is {@code exp(z)} (not 0) for very negative z and
-     * {@code z} (not +Inf) for large z; sigmoid underflows gradually (no {@code exp} overflow). Limits:
-     * softplus(-Inf) = 0, softplus(+Inf) = +Inf, sigmoid(-Inf) = 0, sigmoid(+Inf) = 1; NaN gives NaN.
+     * {@code softplus(z) = log(1 + exp(z))}, evaluated as {@code max(z, 0) + log1p(e)} with {@code e = exp(-|z|)}:
+     * relatively accurate in both tails ({@code exp(z)}, not 0, for very negative z; {@code z}, not +Inf, for large
+     * z). Limits: softplus(-Inf) = 0, softplus(+Inf) = +Inf; NaN gives NaN.
      *
      * <p>{@code log1p(e)} for e in [0, 1] is computed as {@code log(u) - c / u} with {@code u = fl(1 + e)} and its
      * rounding error {@code c = (u - 1) - e}, both exact in floating point: the first-order correction makes it
@@ -54,20 +48,32 @@ public final class SkipGramKernels {
      * {@code Log1p} op is a naive {@code log(1 + e)} and loses all relative accuracy for small e.
      *
      * @param z logits; not modified
-     * @return new arrays {softplus(z), sigmoid(z)}
+     * @return a new array
      */
-    public static INDArray[] softplusAndSigmoid(INDArray z) {
-        INDArray relu = Transforms.relu(z, true);
+    static INDArray softplus(INDArray z) {
         INDArray e = Transforms.exp(Transforms.abs(z, true).negi(), false);
         INDArray u = e.add(1.0);
         INDArray correction = u.sub(1.0).subi(e).divi(u);
-        INDArray sigmoid = Transforms.exp(Transforms.min(z, 0.0, true), false).divi(u);
-        INDArray softplus = Transforms.log(u, false).subi(correction).addi(relu);
-        return new INDArray[] {softplus, sigmoid};
+        return Transforms.log(u, false).subi(correction).addi(Transforms.relu(z, true));
     }
 
     /**
-     * Per-element loss and gradient for hard labels, {@code y} in {0, 1} only, in one pass of each kernel.
+     * {@code sigmoid(z) = 1 / (1 + exp(-z))}, evaluated as {@code exp(min(z, 0)) / (1 + e)} with
+     * {@code e = exp(-|z|)} ({@code 1 / (1 + e)} for z >= 0, {@code e / (1 + e)} for z < 0): no exponential
+     * overflows, so the result underflows gradually in the tail instead of flushing to 0 (ND4J's sigmoid op does
+     * where {@code exp(-z)} overflows), and is relatively accurate in both tails. Limits: sigmoid(-Inf) = 0,
+     * sigmoid(+Inf) = 1; NaN gives NaN.
+     *
+     * @param z logits; not modified
+     * @return a new array
+     */
+    static INDArray sigmoid(INDArray z) {
+        INDArray u = Transforms.exp(Transforms.abs(z, true).negi(), false).addi(1.0);
+        return Transforms.exp(Transforms.min(z, 0.0, true), false).divi(u);
+    }
+
+    /**
+     * Per-element loss and/or gradient for hard labels, {@code y} in {0, 1} only.
      *
      * <p>With the sign {@code s = 1 - 2y} (exactly +-1) and {@code z = s * x} (exact), the loss of either label is
      * {@code softplus(z)} and its gradient {@code s * sigmoid(z)}; both are then scaled by the pair weight
@@ -76,29 +82,35 @@ public final class SkipGramKernels {
      * @param x logits [mb, n]; not modified
      * @param y labels [mb, n], each exactly 0 or 1; not modified
      * @param p the loss parameters, already validated against the shapes
-     * @return new arrays of the per-element loss and gradient
+     * @param wantLoss true to compute the loss
+     * @param wantGradient true to compute the gradient
+     * @return new arrays of the per-element loss and gradient, each null when not wanted
      */
-    static LossAndGradient hardLabels(INDArray x, INDArray y, KernelParams p) {
+    static LossAndGradient hardLabels(INDArray x, INDArray y, KernelParams p, boolean wantLoss,
+                                      boolean wantGradient) {
         INDArray sign = y.mul(-2.0).addi(1.0);
         INDArray z = sign.mul(x);
-        INDArray[] terms = softplusAndSigmoid(z);
-        INDArray loss = terms[0];
-        INDArray grad = terms[1].muli(sign);
+        INDArray loss = wantLoss ? softplus(z) : null;
+        INDArray grad = wantGradient ? sigmoid(z).muli(sign) : null;
         if (p.clamped()) {
             clampTerm(loss, grad, z, p);
         }
-        INDArray pairWeight = pairWeight(y, p);
-        if (pairWeight != null) {
-            weighted(loss, pairWeight);
-            grad.muli(pairWeight);
+        if (p.positiveWeight() != 1.0 || p.negativeWeight() != 1.0) {
+            INDArray pairWeight = y.mul(p.positiveWeight() - p.negativeWeight()).addi(p.negativeWeight());
+            if (loss != null) {
+                weighted(loss, pairWeight);
+            }
+            if (grad != null) {
+                grad.muli(pairWeight);
+            }
         }
         applyOutputWeights(loss, grad, p);
         return new LossAndGradient(loss, grad);
     }
 
     /**
-     * Per-element loss and gradient for any labels in [0, 1] (soft labels included): both terms of the loss are
-     * evaluated and weighted by {@code (1 - y) * wNeg} and {@code y * wPos}.
+     * Per-element loss and/or gradient for any labels in [0, 1] (soft labels included): both terms of the loss
+     * are evaluated and weighted by {@code (1 - y) * wNeg} and {@code y * wPos}.
      *
      * <p>The loss is a sum of non-negative terms (no cancellation). The gradient is a difference of two terms; its
      * error is bounded relative to the larger term, so near its root {@code sigmoid(x) = y} the relative error
@@ -107,50 +119,66 @@ public final class SkipGramKernels {
      * @param x logits [mb, n]; not modified
      * @param y labels [mb, n] in [0, 1]; not modified
      * @param p the loss parameters, already validated against the shapes
-     * @return new arrays of the per-element loss and gradient
+     * @param wantLoss true to compute the loss
+     * @param wantGradient true to compute the gradient
+     * @return new arrays of the per-element loss and gradient, each null when not wanted
      */
-    static LossAndGradient softLabels(INDArray x, INDArray y, KernelParams p) {
-        INDArray[] negativeTerm = softplusAndSigmoid(x);
-        INDArray[] positiveTerm = softplusAndSigmoid(x.neg());
-        INDArray lossNeg = negativeTerm[0];
-        INDArray gradNeg = negativeTerm[1];
-        INDArray lossPos = positiveTerm[0];
-        INDArray gradPos = positiveTerm[1].negi();
-        if (p.clamped()) {
-            clampTerm(lossNeg, gradNeg, x, p);
-            clampTerm(lossPos, gradPos, x, p);
-        }
+    static LossAndGradient softLabels(INDArray x, INDArray y, KernelParams p, boolean wantLoss,
+                                      boolean wantGradient) {
+        INDArray minusX = x.neg();
         INDArray weightPos = y.mul(p.positiveWeight());
         INDArray weightNeg = y.rsub(1.0).muli(p.negativeWeight());
-        INDArray loss = weighted(lossNeg, weightNeg).addi(weighted(lossPos, weightPos));
-        INDArray grad = gradNeg.muli(weightNeg).addi(gradPos.muli(weightPos));
+        INDArray loss = null;
+        INDArray grad = null;
+        if (wantLoss) {
+            INDArray lossNeg = softplus(x);
+            INDArray lossPos = softplus(minusX);
+            if (p.clamped()) {
+                clampTerm(lossNeg, null, x, p);
+                clampTerm(lossPos, null, x, p);
+            }
+            loss = weighted(lossNeg, weightNeg).addi(weighted(lossPos, weightPos));
+        }
+        if (wantGradient) {
+            INDArray gradNeg = sigmoid(x);
+            INDArray gradPos = sigmoid(minusX).negi();
+            grad = gradNeg.muli(weightNeg).addi(gradPos.muli(weightPos));
+            if (p.clamped()) {
+                clampTerm(null, grad, x, p);
+            }
+        }
         applyOutputWeights(loss, grad, p);
         return new LossAndGradient(loss, grad);
     }
 
-    /** Clamps a term's loss to [lo, hi] in place and zeroes its gradient where the clamp is active. */
+    /**
+     * Clamps a term's loss to [lo, hi] in place and zeroes its gradient where the clamp is active; either may be
+     * null.
+     */
     private static void clampTerm(INDArray loss, INDArray grad, INDArray z, KernelParams p) {
-        Transforms.max(loss, p.clampLow(), false);
-        Transforms.min(loss, p.clampHigh(), false);
-        INDArray open = Transforms.abs(z, true).lt(p.clampLogit()).castTo(grad.dataType());
-        grad.muli(open);
-    }
-
-    /** {@code y * wPos + (1 - y) * wNeg} for hard labels, or null when both weights are 1. */
-    private static INDArray pairWeight(INDArray y, KernelParams p) {
-        if (p.positiveWeight() == 1.0 && p.negativeWeight() == 1.0) {
-            return null;
+        if (loss != null) {
+            Transforms.max(loss, p.clampLow(), false);
+            Transforms.min(loss, p.clampHigh(), false);
         }
-        return y.mul(p.positiveWeight() - p.negativeWeight()).addi(p.negativeWeight());
+        if (grad != null) {
+            grad.muli(Transforms.abs(z, true).lt(p.clampLogit()).castTo(grad.dataType()));
+        }
     }
 
+    /** Multiplies loss and gradient (either may be null) by the per-output weights, if any. */
     private static void applyOutputWeights(INDArray loss, INDArray grad, KernelParams p) {
         double[] w = p.outputWeights();
         if (w == null) {
             return;
         }
-        INDArray row = Nd4j.createFromArray(w).castTo(loss.dataType()).reshape(1, w.length);
-        grad.muliRowVector(row);
+        INDArray like = loss != null ? loss : grad;
+        INDArray row = Nd4j.createFromArray(w).castTo(like.dataType()).reshape(1, w.length);
+        if (grad != null) {
+            grad.muliRowVector(row);
+        }
+        if (loss == null) {
+            return;
+        }
         if (Arrays.stream(w).allMatch(v -> v > 0)) {
             loss.muliRowVector(row);
         } else {
@@ -186,8 +214,8 @@ public final class SkipGramKernels {
     /**
      * Per-element loss and gradient, both [mb, n] in the working dtype.
      *
-     * @param loss     the per-element loss
-     * @param gradient the per-element gradient dloss/dx
+     * @param loss     the per-element loss, or null when not computed
+     * @param gradient the per-element gradient dloss/dx, or null when not computed
      */
     record LossAndGradient(INDArray loss, INDArray gradient) {
     }

@@ -2,13 +2,16 @@ package org.stableloss.dl4j.benchmarks;
 
 import java.util.concurrent.TimeUnit;
 
-import org.nd4j.common.primitives.Pair;
-import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.activations.impl.ActivationSigmoid;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
+import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
+import org.nd4j.linalg.api.memory.enums.LearningPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.AddOp;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.lossfunctions.ILossFunction;
 import org.nd4j.linalg.lossfunctions.impl.LossBinaryXENT;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -22,115 +25,100 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
 import org.stableloss.dl4j.LossSkipGram;
 
 /**
- * {@code computeGradientAndScore} and {@code computeScoreArray} of {@link LossSkipGram} against DL4J's
- * {@code LossBinaryXENT} (sigmoid), libnd4j's fused {@code sigm_cross_entropy_loss} and
- * {@code sigm_cross_entropy_loss_grad} ops, and the memory floor (a plain copy of the logits: one read, one new array
- * of the same size), on the same arrays and in one run, so that their ratios are meaningful on a noisy machine.
+ * The loss alone as DL4J calls it in a training step: {@code computeScore} then {@code computeGradient} on the same
+ * arrays, inside a warm DL4J-style workspace (its memory reused from call to call, so page faults of fresh arrays
+ * do not count), {@link LossSkipGram} (exact, SIGMOID activation fused) against DL4J's {@code LossBinaryXENT}
+ * (SIGMOID). Each call first copies the logits into the workspace, for every peer alike: {@code LossBinaryXENT}
+ * writes into its {@code preOutput}, so it must never see the same array twice. {@code copy} is that copy alone;
+ * {@code memoryFloor} is the copy plus one op that reads logits and labels and writes an array of their size (what
+ * any loss must at least do).
  *
- * <p>Arrays are [rows, 1024] with {@code elements / 1024} rows; labels are hard, one positive per 6 columns
- * (a skip-gram minibatch with 5 negatives per positive); logits are N(0, 3).
+ * <p>Arrays are [rows, 1024] with {@code elements / 1024} rows (one row below 1024); labels are hard, one positive
+ * per 6 columns; logits are N(0, 3).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 2, time = 1)
-@Measurement(iterations = 3, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx4g", "--add-modules=jdk.incubator.vector"})
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = {"-Xmx4g"})
 public class LossBenchmark {
 
-    /** 2^12 .. 2^24 elements. */
-    @Param({"4096", "65536", "1048576", "4194304", "16777216"})
+    private static final WorkspaceConfiguration WORKSPACE = WorkspaceConfiguration.builder()
+            .policyAllocation(AllocationPolicy.STRICT).policyLearning(LearningPolicy.FIRST_LOOP).build();
+
+    /** 2^10 .. 2^22 elements. */
+    @Param({"1024", "8192", "32768", "131072", "1048576", "4194304"})
     public int elements;
 
-    @Param({"FLOAT", "DOUBLE", "HALF"})
+    /** The arrays' dtype. */
+    @Param({"FLOAT"})
     public String dtype;
+
+    /** {@code host}: LossSkipGram's default path on the CPU; {@code portable}: forced onto the ND4J op path. */
+    @Param({"host", "portable"})
+    public String path;
 
     private INDArray labels;
     private INDArray logits;
-    private final LossSkipGram exact = new LossSkipGram();
-    private final LossSkipGram clamped = LossSkipGram.builder().clamped(1e-4).build();
-    private final LossBinaryXENT xent = new LossBinaryXENT();
-    private INDArray unitWeight;
+    private final ILossFunction skipGram = new LossSkipGram();
+    private final ILossFunction xent = new LossBinaryXENT();
 
+    /** Makes the arrays and selects the path. */
     @Setup(Level.Trial)
     public void setUp() {
+        System.setProperty("org.stableloss.dl4j.fastPath", Boolean.toString(path.equals("host")));
         Nd4j.getRandom().setSeed(42);
         DataType dt = DataType.valueOf(dtype);
-        int cols = 1024;
-        int rows = Math.max(1, elements / cols);
+        int cols = Math.min(elements, 1024);
+        int rows = elements / cols;
         logits = Nd4j.randn(DataType.DOUBLE, rows, cols).muli(3).castTo(dt);
         labels = Nd4j.zeros(dt, rows, cols);
         for (int c = 0; c < cols; c += 6) {
             labels.getColumn(c).assign(1);
         }
-        unitWeight = Nd4j.scalar(dt, 1.0);
     }
 
-    /**
-     * Which implementation of LossSkipGram runs: {@code fast} (the CPU vector path, the default on CPU when the JVM
-     * has jdk.incubator.vector, as these forks do) or {@code portable} (the ND4J op path that CUDA runs).
-     */
-    @State(Scope.Benchmark)
-    public static class Path {
-        @Param({"fast", "portable"})
-        public String path;
-
-        @Setup(Level.Trial)
-        public void select() {
-            System.setProperty("org.stableloss.dl4j.fastPath", Boolean.toString(path.equals("fast")));
+    private void step(ILossFunction loss, Blackhole bh) {
+        try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, "LossBenchmark")) {
+            INDArray x = logits.dup();
+            bh.consume(loss.computeScore(labels, x, new ActivationSigmoid(), null, false));
+            bh.consume(loss.computeGradient(labels, x, new ActivationSigmoid(), null));
         }
     }
 
+    /** LossSkipGram: score, then gradient. */
     @Benchmark
-    public Pair<Double, INDArray> skipGramExact(Path path) {
-        return exact.computeGradientAndScore(labels, logits, new ActivationIdentity(), null, false);
+    public void skipGram(Blackhole bh) {
+        step(skipGram, bh);
     }
 
+    /** LossBinaryXENT: score, then gradient, on its own copy of the logits. */
     @Benchmark
-    public Pair<Double, INDArray> skipGramClamped(Path path) {
-        return clamped.computeGradientAndScore(labels, logits, new ActivationIdentity(), null, false);
+    public void binaryXent(Blackhole bh) {
+        step(xent, bh);
     }
 
+    /** The copy of the logits every peer makes. */
     @Benchmark
-    public INDArray skipGramExactScoreArray(Path path) {
-        return exact.computeScoreArray(labels, logits, new ActivationIdentity(), null);
+    public void copy(Blackhole bh) {
+        try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, "LossBenchmark")) {
+            bh.consume(logits.dup());
+        }
     }
 
+    /** The copy, plus reading logits and labels and writing a result of their size once. */
     @Benchmark
-    public Pair<Double, INDArray> binaryXent() {
-        return xent.computeGradientAndScore(labels, logits, new ActivationSigmoid(), null, false);
-    }
-
-    @Benchmark
-    public INDArray binaryXentScoreArray() {
-        return xent.computeScoreArray(labels, logits, new ActivationSigmoid(), null);
-    }
-
-    /** libnd4j's fused loss (reduction SUM, as the score) and its gradient op: the two calls a score+gradient needs. */
-    @Benchmark
-    public INDArray[] libnd4jSigmoidCrossEntropy() {
-        INDArray score = Nd4j.exec(DynamicCustomOp.builder("sigm_cross_entropy_loss")
-                .addInputs(logits, unitWeight, labels).addIntegerArguments(1).addFloatingPointArguments(0.0)
-                .build())[0];
-        INDArray grad = Nd4j.exec(DynamicCustomOp.builder("sigm_cross_entropy_loss_grad")
-                .addInputs(logits, unitWeight, labels).addIntegerArguments(1).addFloatingPointArguments(0.0)
-                .build())[0];
-        return new INDArray[] {score, grad};
-    }
-
-    /** libnd4j's fused loss with reduction NONE: the per-element scores. */
-    @Benchmark
-    public INDArray libnd4jSigmoidCrossEntropyScoreArray() {
-        return Nd4j.exec(DynamicCustomOp.builder("sigm_cross_entropy_loss")
-                .addInputs(logits, unitWeight, labels).addIntegerArguments(0).addFloatingPointArguments(0.0)
-                .build())[0];
-    }
-
-    @Benchmark
-    public INDArray memoryFloor() {
-        return logits.dup();
+    public void memoryFloor(Blackhole bh) {
+        try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, "LossBenchmark")) {
+            INDArray x = logits.dup();
+            INDArray out = x.ulike();
+            Nd4j.getExecutioner().exec(new AddOp(x, labels, out));
+            bh.consume(out);
+        }
     }
 }

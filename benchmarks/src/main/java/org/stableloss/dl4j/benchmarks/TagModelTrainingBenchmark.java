@@ -8,7 +8,9 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.lossfunctions.ILossFunction;
 import org.nd4j.linalg.lossfunctions.impl.LossBinaryXENT;
+import org.nd4j.linalg.lossfunctions.impl.LossMSE;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -29,13 +31,13 @@ import org.stableloss.dl4j.samples.TagEmbeddings;
  * One training step of the samples' tag model ({@link TagEmbeddings#buildGraph}: sample and tag embeddings, dim 32,
  * {@code DotProductVertex}, {@code LossLayer}; Adam) on the bundled Debtags data ({@link TagData#loadBundled}: 14,663
  * samples, 488 tags): {@code ComputationGraph.fit} on one {@code MultiDataSet} of {@value #PAIRS} (sample, tag) pairs
- * x (1 + K) tags, K = 5, with {@link LossSkipGram} (exact, IDENTITY) against DL4J's {@code LossBinaryXENT} + SIGMOID.
+ * x (1 + K) tags, K = 5, with {@link LossSkipGram} (exact, IDENTITY) against DL4J's {@code LossBinaryXENT} + SIGMOID
+ * and against the same step with IDENTITY + MSE (the {@code floor}: everything but a skip-gram loss).
  *
  * <p>The minibatches are built once, from training pairs of {@code TagData.split(0.1, 42)} with K uniformly drawn
  * tags the sample does not have, and the benchmark cycles through {@value #MINIBATCHES} of them (one {@code fit} per
  * op), so that the model does not overfit a single minibatch. Reported in ms per step (per op); to convert to
- * training throughput: <b>pairs/s = {@value #PAIRS} / (ms/op / 1000)</b>, e.g. 6.4 ms/op is 40,000 pairs/s (each pair
- * with its K negatives). The step includes the embedding layers' dense [V, d] gradients and Adam's update of all
+ * training throughput: <b>pairs/s = {@value #PAIRS} / (ms/op / 1000)</b> (each pair with its K negatives). The step includes the embedding layers' dense [V, d] gradients and Adam's update of all
  * parameters, which is why the loss is a small part of it. ND4J's threads: set {@code OMP_NUM_THREADS} (the samples
  * use 1).
  */
@@ -44,7 +46,7 @@ import org.stableloss.dl4j.samples.TagEmbeddings;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 3, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx4g", "--add-modules=jdk.incubator.vector"})
+@Fork(value = 1, jvmArgsAppend = {"-Xmx4g"})
 public class TagModelTrainingBenchmark {
 
     /** Positive pairs per minibatch. */
@@ -54,13 +56,15 @@ public class TagModelTrainingBenchmark {
     static final int NEGATIVES = 5;
     static final int DIM = 32;
 
-    @Param({"LossSkipGram", "LossBinaryXENT"})
+    /** {@code LossSkipGram} (IDENTITY), {@code LossBinaryXENT} (SIGMOID) or {@code floor} (IDENTITY + MSE). */
+    @Param({"LossSkipGram", "LossBinaryXENT", "floor"})
     public String loss;
 
     private ComputationGraph graph;
     private MultiDataSet[] batches;
     private int next;
 
+    /** Loads the data, builds the minibatches and the graph, and takes one step. */
     @Setup(Level.Trial)
     public void setUp() {
         TagData data = TagData.loadBundled();
@@ -90,16 +94,22 @@ public class TagModelTrainingBenchmark {
                     new INDArray[]{Nd4j.create(sample, new long[]{PAIRS, 1}), Nd4j.create(tags, new long[]{PAIRS, cols})},
                     new INDArray[]{Nd4j.create(labels, new long[]{PAIRS, cols})});
         }
-        boolean sg = loss.equals("LossSkipGram");
-        graph = TagEmbeddings.buildGraph(data.numSamples(), data.numTags(), DIM, NEGATIVES,
-                sg ? new LossSkipGram() : new LossBinaryXENT(), sg ? Activation.IDENTITY : Activation.SIGMOID,
-                "adam", 0.005, 42);
+        ILossFunction fn = switch (loss) {
+            case "LossSkipGram" -> new LossSkipGram();
+            case "LossBinaryXENT" -> new LossBinaryXENT();
+            case "floor" -> new LossMSE();
+            default -> throw new IllegalArgumentException("loss must be LossSkipGram, LossBinaryXENT or floor, got "
+                    + loss);
+        };
+        graph = TagEmbeddings.buildGraph(data.numSamples(), data.numTags(), DIM, NEGATIVES, fn,
+                loss.equals("LossBinaryXENT") ? Activation.SIGMOID : Activation.IDENTITY, "adam", 0.005, 42);
         graph.fit(batches[0]);
         if (!Double.isFinite(graph.score())) {
             throw new IllegalStateException("score " + graph.score());
         }
     }
 
+    /** One training step on the next minibatch. */
     @Benchmark
     public ComputationGraph fitOneMinibatch() {
         graph.fit(batches[next]);
