@@ -59,8 +59,11 @@ public class LossBenchmark {
     @Param({"FLOAT"})
     public String dtype;
 
-    /** {@code host}: LossSkipGram's default path on the CPU; {@code portable}: forced onto the ND4J op path. */
-    @Param({"host", "portable"})
+    /**
+     * {@code host}: LossSkipGram's default path on the CPU; {@code scalar}: the host path's plain Java loops at
+     * every size; {@code portable}: forced onto the ND4J op path.
+     */
+    @Param({"host", "scalar", "portable"})
     public String path;
 
     private INDArray labels;
@@ -71,7 +74,11 @@ public class LossBenchmark {
     /** Makes the arrays and selects the path. */
     @Setup(Level.Trial)
     public void setUp() {
-        System.setProperty("org.stableloss.dl4j.fastPath", Boolean.toString(path.equals("host")));
+        System.setProperty("org.stableloss.dl4j.fastPath", switch (path) {
+            case "host" -> "true";
+            case "scalar" -> "scalar";
+            default -> "false";
+        });
         Nd4j.getRandom().setSeed(42);
         DataType dt = DataType.valueOf(dtype);
         int cols = Math.min(elements, 1024);
