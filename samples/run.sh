@@ -5,7 +5,7 @@
 #          fully qualified name.
 # Environment: SKIP_BUILD=1 reuses the last build; JAVA_OPTS adds JVM options; OMP_NUM_THREADS sets ND4J's
 # OpenMP threads (default 1 here: the samples' arrays are small, and spare OpenMP threads spinning on a busy
-# machine made each training step ~10x slower in our runs).
+# machine slow each training step down, see docs/troubleshooting.md).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"

@@ -15,7 +15,7 @@ if [[ ${SKIP_BUILD:-0} != 1 || ! -s scale-out/target/classpath.txt ]]; then
       -Dmdep.outputFile=target/classpath.txt -DincludeScope=test >&2
 fi
 # One OpenMP thread per JVM: the arrays are small and Spark runs one task thread per core already; spare OpenMP
-# threads oversubscribe the cores (DL4J ~10x slower on 2 shared cores in our runs).
+# threads oversubscribe the cores (see docs/troubleshooting.md).
 export OMP_NUM_THREADS=${OMP_NUM_THREADS:-1}
 # The local driver and executors bind to loopback whatever the hostname resolves to.
 export SPARK_LOCAL_IP=${SPARK_LOCAL_IP:-127.0.0.1}

@@ -10,18 +10,21 @@ final class Checks {
     private Checks() {
     }
 
+    /** Throws IllegalArgumentException with {@code String.format(messageFormat, args)} unless {@code ok}. */
     static void checkArgument(boolean ok, String messageFormat, Object... args) {
         if (!ok) {
             throw new IllegalArgumentException(String.format(messageFormat, args));
         }
     }
 
+    /** Throws IllegalArgumentException "{@code name} must not be null" for a null {@code value}. */
     static void checkNotNull(Object value, String name) {
         if (value == null) {
             throw new IllegalArgumentException(name + " must not be null");
         }
     }
 
+    /** @return {@code value} if it is finite and {@code >= 0}; else throws IllegalArgumentException naming it */
     static double checkFiniteNonNegative(double value, String name) {
         checkArgument(Double.isFinite(value) && value >= 0, "%s must be finite and >= 0, got %s", name, value);
         return value;

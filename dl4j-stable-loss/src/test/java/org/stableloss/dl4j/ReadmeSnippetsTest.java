@@ -21,7 +21,12 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.stableloss.dl4j.graph.DotProductVertex;
 
-/** The README's drop-in snippets, verbatim, build and train: a user can paste them. */
+/**
+ * The README's Java snippets, verbatim, build and train: a user can paste them. Each method holds the snippet named by
+ * the {@code <!-- snippet: ReadmeSnippetsTest#method -->} marker above it in README.md; {@link DocsSnippetsSyncTest}
+ * fails when the two drift apart (the convention is described there). The docs/ pages' snippets are in
+ * {@link DocsSnippetsTest}.
+ */
 class ReadmeSnippetsTest {
 
     @Test

@@ -39,6 +39,12 @@ public final class AccuracyReport {
     private AccuracyReport() {
     }
 
+    /**
+     * Writes {@code accuracy.md} and {@code accuracy-float-gradient.png}.
+     *
+     * @param args optional output directory (default {@code target/accuracy-report})
+     * @throws IOException when the report cannot be written
+     */
     public static void main(String[] args) throws IOException {
         Path out = Path.of(args.length > 0 ? args[0] : "target/accuracy-report");
         Files.createDirectories(out);

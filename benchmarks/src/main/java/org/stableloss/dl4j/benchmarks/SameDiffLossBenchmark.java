@@ -70,11 +70,13 @@ public class SameDiffLossBenchmark {
     /** The graph over anchor, positive and negatives embeddings. */
     @State(Scope.Benchmark)
     public static class EmbeddingsGraph {
+        /** {@code skipGram}, {@code skipGramLoss} (dot products then {@code loss}) or {@code sigmoidCrossEntropy}. */
         @Param({"skipGram", "skipGramLoss", "sigmoidCrossEntropy"})
         public String impl;
 
         Graph graph;
 
+        /** @param b the benchmark's sizes */
         @Setup(Level.Trial)
         public void setUp(SameDiffLossBenchmark b) {
             Random r = new Random(42);
@@ -99,11 +101,13 @@ public class SameDiffLossBenchmark {
     /** The loss alone, on a logits variable. */
     @State(Scope.Benchmark)
     public static class LogitsGraph {
+        /** {@code skipGramLoss} ({@link SkipGramSameDiff#loss}) or {@code sigmoidCrossEntropy}. */
         @Param({"skipGramLoss", "sigmoidCrossEntropy"})
         public String impl;
 
         Graph graph;
 
+        /** @param b the benchmark's sizes */
         @Setup(Level.Trial)
         public void setUp(SameDiffLossBenchmark b) {
             SameDiff g = SameDiff.create();
@@ -161,11 +165,19 @@ public class SameDiffLossBenchmark {
         return Nd4j.create(v, shape, DataType.FLOAT);
     }
 
+    /**
+     * @param g the graph over embeddings
+     * @return the loss and gradients (consumed by JMH)
+     */
     @Benchmark
     public Object embeddings(EmbeddingsGraph g) {
         return g.graph.run();
     }
 
+    /**
+     * @param g the graph over logits
+     * @return the loss and gradients (consumed by JMH)
+     */
     @Benchmark
     public Object logits(LogitsGraph g) {
         return g.graph.run();

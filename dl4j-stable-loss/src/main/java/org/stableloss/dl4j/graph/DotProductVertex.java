@@ -25,6 +25,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * The anchor is the first input. Inputs of other ranks, or with different d or minibatch sizes, are rejected with
  * a message naming both shapes. A mask on the second input (per context, [mb, K]) passes through as the output's
  * mask, else the first input's mask does. Works in any floating-point network dtype.
+ *
+ * <p>Gradients: {@code dL/danchor[b,i] = sum_k eps[b,k] c[b,i,k]} and {@code dL/dc[b,i,k] = eps[b,k] a[b,i]} for
+ * the upstream gradient {@code eps} (the rank-2 case with K = 1). The configuration is immutable and stateless
+ * (thread-safe, equal to every other instance) and survives the ComputationGraph configuration's JSON; the
+ * instantiated runtime vertex belongs to one network, like every DL4J layer.
  */
 public final class DotProductVertex extends GraphVertex {
 

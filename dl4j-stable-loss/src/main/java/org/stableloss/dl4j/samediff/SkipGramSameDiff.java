@@ -55,7 +55,8 @@ import org.stableloss.dl4j.SkipGramKernels;
  * back (their own {@code exp}/{@code log} are poor). Every finite logit gives a finite gradient, and a finite loss
  * wherever the true loss is finite (also {@code |x| = 1e4} and the largest finite values: only a weight above 1
  * times a huge logit overflows, as in {@link LossSkipGram}). For hard labels, values and gradients are within 4 ulp
- * of {@link LossSkipGram} in FLOAT and DOUBLE and within 1 ulp in HALF and BFLOAT16 (tested; 3 and 0 measured).
+ * of {@link LossSkipGram} in FLOAT and DOUBLE and within 1 ulp in HALF and BFLOAT16 ({@code SkipGramSameDiffTest}
+ * and {@code SkipGramSameDiffAccuracyTest} check these bounds).
  * A masked-out element contributes 0 as long as its logit is finite (unlike
  * {@link LossSkipGram}, a NaN or infinite logit is not neutralised by a zero mask: {@code 0 * NaN = NaN}). Label
  * values are not checked (they are unknown when the graph is built): keep them in [0, 1].
@@ -73,6 +74,10 @@ import org.stableloss.dl4j.SkipGramKernels;
  *   SDVariable idx = sd.placeHolder("idx", DataType.INT, -1);
  *   SDVariable rows = sd.oneHot(idx, vocabSize, -1, 1.0, 0.0, DataType.FLOAT).mmul(embeddings);   // [B, D]
  * </pre>
+ *
+ * <h2>Threads</h2>
+ * The class is stateless. Building adds variables and ops to {@code sd}, which is not thread-safe: build one graph
+ * from one thread at a time.
  */
 public final class SkipGramSameDiff {
 
@@ -137,11 +142,15 @@ public final class SkipGramSameDiff {
      * masked negative terms. The other reductions run over all {@code B * (1 + K)} pairs, e.g.
      * {@code MEAN_BY_NONZERO_WEIGHT_COUNT} is the mean loss per unmasked pair.
      *
+     * @param sd           the graph
+     * @param name         the output's name and the name scope of the subgraph
      * @param anchor       {@code [B, D]}: FLOAT, DOUBLE, HALF or BFLOAT16
      * @param positive     {@code [B, D]}, the anchor's dtype
      * @param negatives    {@code [B, K, D]}, the anchor's dtype
      * @param negativeMask null, or {@code [B, K]} non-negative weights of the negatives (0 = padding); any numeric
      *                     dtype
+     * @param reduce       the reduction, see the class javadoc
+     * @param config       the loss: mode, eps, pair weights, per-output weights ({@code 1 + K} of them if set)
      * @return the loss in the anchor's dtype: {@code [B]} for {@link LossReduce#NONE}, else a scalar
      */
     public static SDVariable skipGram(SameDiff sd, String name, SDVariable anchor, SDVariable positive,

@@ -27,8 +27,11 @@ import org.stableloss.dl4j.LossSkipGram;
 /** PNG charts (JFreeChart) of the tag-embedding job and the loss tour. */
 public final class Charts {
 
+    /** File name of the training-loss chart (mean loss per example against the fractional epoch). */
     public static final String TRAINING_LOSS = "training-loss.png";
+    /** File name of the chart of a positive pair's loss against its logit. */
     public static final String LOSS_VS_LOGIT = "loss-vs-logit.png";
+    /** File name of the chart of a positive pair's gradient dL/dx against its logit. */
     public static final String GRADIENT_VS_LOGIT = "gradient-vs-logit.png";
     private static final int W = 800;
     private static final int H = 480;

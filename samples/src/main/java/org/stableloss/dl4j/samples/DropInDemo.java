@@ -69,6 +69,11 @@ public final class DropInDemo {
         return out;
     }
 
+    /**
+     * Prints the demo's table to standard output.
+     *
+     * @param args ignored
+     */
     public static void main(String[] args) {
         System.out.println("""
                 Before:  .addLayer("loss", new LossLayer.Builder(new LossBinaryXENT()).activation(Activation.SIGMOID).build(), "dot")

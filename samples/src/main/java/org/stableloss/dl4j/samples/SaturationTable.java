@@ -19,6 +19,11 @@ public final class SaturationTable {
     private SaturationTable() {
     }
 
+    /**
+     * Prints the table to standard output.
+     *
+     * @param args ignored
+     */
     public static void main(String[] args) {
         double[] logits = {-100, -30, -17, -10, 17, 100};
         INDArray x = Nd4j.createFromArray(logits).reshape(logits.length, 1).castTo(DataType.FLOAT);

@@ -37,6 +37,7 @@ public final class TagData {
     public static final class DataException extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
+        /** @param message what is wrong, naming the file (and line) */
         public DataException(String message) {
             super(message);
         }
@@ -155,26 +156,32 @@ public final class TagData {
         return new DataException(source + ", line " + lineNo + ": malformed line: " + what);
     }
 
+    /** @return where the data came from: a file name, or the bundled resource's name */
     public String source() {
         return source;
     }
 
+    /** @return the number of samples; sample ids are 0 .. numSamples() - 1 */
     public int numSamples() {
         return samples.size();
     }
 
+    /** @return the number of distinct tags; tag ids are 0 .. numTags() - 1 */
     public int numTags() {
         return tags.size();
     }
 
+    /** @return the name of sample s */
     public String sample(int s) {
         return samples.get(s);
     }
 
+    /** @return the one-line description of sample s (empty when the data has none) */
     public String description(int s) {
         return descriptions.get(s);
     }
 
+    /** @return the name of tag t */
     public String tag(int t) {
         return tags.get(t);
     }
@@ -184,14 +191,17 @@ public final class TagData {
         return tagsOf[s];
     }
 
+    /** @return whether sample s has tag t */
     public boolean hasTag(int s, int t) {
         return Arrays.binarySearch(tagsOf[s], t) >= 0;
     }
 
+    /** @return the id of the sample with this name, or -1 */
     public int indexOfSample(String name) {
         return samples.indexOf(name);
     }
 
+    /** @return the number of (sample, tag) pairs */
     public long numPairs() {
         long n = 0;
         for (int[] t : tagsOf) {
@@ -230,6 +240,14 @@ public final class TagData {
         return split;
     }
 
+    /**
+     * Splits the pairs into training and held-out pairs: each sample keeps one random tag for training, and each of
+     * its other tags is held out with probability {@code fraction}. Deterministic for a seed.
+     *
+     * @param fraction the probability of holding out a pair beyond the sample's first, in [0, 1]
+     * @param seed     the random seed
+     * @return the split
+     */
     public Split split(double fraction, long seed) {
         Random rnd = new Random(seed);
         List<int[]> train = new ArrayList<>();
@@ -261,10 +279,12 @@ public final class TagData {
 
     /** Training and held-out pairs as parallel arrays {@code [0] = sample ids, [1] = tag ids}. */
     public record Split(int[][] train, int[][] test) {
+        /** @return the number of training pairs */
         public int numTrain() {
             return train[0].length;
         }
 
+        /** @return the number of held-out pairs */
         public int numTest() {
             return test[0].length;
         }

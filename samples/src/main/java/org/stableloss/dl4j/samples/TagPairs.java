@@ -33,6 +33,12 @@ public final class TagPairs {
     private final int[] trainTagCount;
     private final double[] negativeCdf;
 
+    /**
+     * Prepares batches and evaluation over a data set and its split.
+     *
+     * @param data  the (sample, tag) data
+     * @param split its training and held-out pairs ({@link TagData#split})
+     */
     public TagPairs(TagData data, TagData.Split split) {
         this.data = data;
         this.split = split;
@@ -67,10 +73,12 @@ public final class TagPairs {
         }
     }
 
+    /** @return the data set */
     public TagData data() {
         return data;
     }
 
+    /** @return the training and held-out pairs */
     public TagData.Split split() {
         return split;
     }

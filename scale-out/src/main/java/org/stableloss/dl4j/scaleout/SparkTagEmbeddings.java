@@ -43,19 +43,31 @@ public final class SparkTagEmbeddings {
     private SparkTagEmbeddings() {
     }
 
-    /** Command-line options. */
+    /** Command-line options; each field is the option of the same name ({@code --help} lists them). */
     public static final class Options {
+        /** {@code --data}: a {@code sample<TAB>tag1,tag2,...} file read by the driver; null for the bundled data. */
         public String data;
+        /** {@code --master}: the Spark master; when null, spark-submit's {@code --master}, else {@code local[2]}. */
         public String master;
+        /** {@code --serializer}: {@code kryo} (with {@code Nd4jRegistrator}) or {@code java}. */
         public String serializer = "kryo";
+        /** {@code --epochs}: passes over the training pairs (each worker sees 1/W of every epoch). */
         public int epochs = 8;
+        /** {@code --dim}: embedding size. */
         public int dim = 32;
+        /** {@code --negatives}: K, sampled negative tags per pair. */
         public int negatives = 5;
+        /** {@code --batch}: pairs per minibatch. */
         public int batch = 256;
+        /** {@code --averaging-frequency}: minibatches per worker between parameter averagings. */
         public int averagingFrequency = 4;
+        /** {@code --lr}: Adam's learning rate. */
         public double lr = 0.01;
+        /** {@code --seed}: seed of the split, the initial parameters and the negatives. */
         public long seed = 42;
+        /** {@code --test-fraction}: share of pairs held out (each sample keeps one training tag). */
         public double testFraction = 0.1;
+        /** Random tags each held-out pair is ranked against for AUC (no command-line option). */
         public int evalNegatives = 10;
         boolean help;
 
@@ -173,6 +185,11 @@ public final class SparkTagEmbeddings {
         return new Result(eval, sparkLoss, driverLoss, nonFinite, o.epochs, seconds, net);
     }
 
+    /**
+     * Runs the job and ends the JVM with its exit code when that is not 0.
+     *
+     * @param args the options ({@code --help} lists them)
+     */
     public static void main(String[] args) {
         CliArgs.exitOnFailure(run(args, System.out, System.err));
     }
