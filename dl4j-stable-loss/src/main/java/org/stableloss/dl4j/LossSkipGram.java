@@ -22,6 +22,7 @@ import org.nd4j.shade.jackson.annotation.JsonInclude;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.stableloss.dl4j.internal.Precision;
 
 /**
  * The sigmoid skip-gram (negative-sampling) loss as a DL4J {@link ILossFunction}, exact in every dtype.
@@ -289,11 +290,16 @@ public final class LossSkipGram implements ILossFunction {
                 positiveWeight, negativeWeight, outputWeights);
     }
 
-    /** The clamp must not vanish in the array's dtype: 1 - eps must differ from 1 there. */
+    /**
+     * The clamp must not vanish in the working dtype (FLOAT for FLOAT, HALF and BFLOAT16 arrays, DOUBLE for DOUBLE):
+     * 1 - eps must differ from 1 there.
+     */
     private void checkEpsFor(DataType dataType) {
-        Checks.checkArgument(!SkipGramKernels.clampVanishes(eps, dataType),
-                "eps=%s vanishes in %s: 1 - eps rounds to 1 there, so the clamp would do nothing at the top;"
-                        + " use a larger eps or the exact mode", eps, dataType);
+        DataType working = Precision.workingType(dataType);
+        Checks.checkArgument(!Precision.clampVanishes(eps, working),
+                "eps=%s vanishes in %s, the working dtype of %s arrays: expected eps > %s (1 - eps rounds to 1"
+                        + " there, so the clamp would do nothing at the top); use a larger eps or the exact mode",
+                eps, working, dataType, Precision.largestVanishingEps(working));
     }
 
     @Override
@@ -359,8 +365,9 @@ public final class LossSkipGram implements ILossFunction {
         /**
          * The clamped-sigmoid mode: {@code p = clamp(sigmoid(x), eps, 1 - eps)}.
          *
-         * @param eps in (0, 0.5); it must also not vanish in the dtype of the arrays it is used on
-         *            ({@code 1 - eps != 1}: eps above 2^-25 in FLOAT, 2^-12 in HALF, 2^-9 in BFLOAT16)
+         * @param eps in (0, 0.5); it must also not vanish in the working dtype of the arrays it is used on
+         *            ({@code 1 - eps != 1} there): eps above 2^-25 (about 3e-8) for FLOAT, HALF and BFLOAT16
+         *            arrays, which are computed in FLOAT, and above 2^-54 for DOUBLE
          */
         public Builder clamped(double eps) {
             Checks.checkArgument(eps > 0 && eps < 0.5, "eps must lie in (0, 0.5), got %s", eps);

@@ -9,7 +9,7 @@ import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.stableloss.dl4j.LossSkipGram;
-import org.stableloss.dl4j.SkipGramKernels;
+import org.stableloss.dl4j.internal.Precision;
 
 /**
  * The sigmoid skip-gram loss of {@link LossSkipGram} as a SameDiff graph function: the same formulas, modes and
@@ -247,8 +247,9 @@ public final class SkipGramSameDiff {
         return d.add(d.eq(0.0).castTo(d.dataType()));
     }
 
+    /** The dtype the subgraph computes in: DOUBLE for DOUBLE logits, FLOAT for FLOAT, HALF and BFLOAT16. */
     private static DataType workingType(DataType logits) {
-        return logits == DataType.DOUBLE ? DataType.DOUBLE : DataType.FLOAT;
+        return Precision.workingType(logits);
     }
 
     private static SDVariable cast(SDVariable v, DataType dataType) {
@@ -261,15 +262,20 @@ public final class SkipGramSameDiff {
                 "%s '%s' must be FLOAT, DOUBLE, HALF or BFLOAT16, got %s", what, v.name(), t);
     }
 
-    /** As {@link LossSkipGram}: the clamp must not vanish in the dtype (1 - eps must differ from 1 there). */
+    /**
+     * As {@link LossSkipGram}: the clamp must not vanish in the dtype the graph computes in ({@link #workingType}:
+     * FLOAT for HALF and BFLOAT16 logits), i.e. 1 - eps must differ from 1 there.
+     */
     private static void checkConfigFor(LossSkipGram config, SDVariable logits) {
         if (config.getMode() != LossSkipGram.Mode.CLAMPED) {
             return;
         }
         double eps = config.getEps();
-        checkArgument(!SkipGramKernels.clampVanishes(eps, logits.dataType()), "eps=%s vanishes in %s ('%s'): 1 - eps rounds to 1 there, so the clamp"
-                + " would do nothing at the top; use a larger eps or the exact mode", eps, logits.dataType(),
-                logits.name());
+        DataType working = workingType(logits.dataType());
+        checkArgument(!Precision.clampVanishes(eps, working), "eps=%s vanishes in %s, the working dtype of %s"
+                + " logits '%s': expected eps > %s (1 - eps rounds to 1 there, so the clamp would do nothing at the"
+                + " top); use a larger eps or the exact mode", eps, working, logits.dataType(), logits.name(),
+                Precision.largestVanishingEps(working));
     }
 
     private static void checkSameShape(SDVariable logits, SDVariable labels) {
