@@ -135,7 +135,9 @@ public final class SkipGramSameDiff {
      *
      * <p>With {@link LossReduce#NONE} the result is per example {@code [B]}: the positive term plus the sum of the
      * masked negative terms. The other reductions run over all {@code B * (1 + K)} pairs, e.g.
-     * {@code MEAN_BY_NONZERO_WEIGHT_COUNT} is the mean loss per unmasked pair.
+     * {@code MEAN_BY_NONZERO_WEIGHT_COUNT} is the mean loss per unmasked pair. With the scalar reductions, no
+     * negatives (K = 0) leaves the positive pairs alone and an empty minibatch (B = 0) scores 0; with NONE both
+     * fail in ND4J M2.1 (its reduction along a dimension of an empty array throws).
      *
      * @param anchor       {@code [B, D]}: FLOAT, DOUBLE, HALF or BFLOAT16
      * @param positive     {@code [B, D]}, the anchor's dtype
