@@ -1,5 +1,7 @@
 package org.stableloss.dl4j;
 
+import java.io.InvalidObjectException;
+import java.io.Serial;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -21,6 +23,7 @@ import org.nd4j.shade.jackson.annotation.JsonInclude;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.stableloss.dl4j.internal.Precision;
 
 /**
  * The sigmoid skip-gram (negative-sampling) loss as a DL4J {@link ILossFunction}, exact in every dtype.
@@ -60,7 +63,10 @@ import org.slf4j.LoggerFactory;
  * entries only.
  *
  * <p>Instances are immutable and thread-safe, and survive DL4J's JSON and Java serialization; the class name is
- * part of saved models and never changes.
+ * part of saved models and never changes. JSON that leaves a field out gets its default (mode EXACT, pair weights 1,
+ * no per-output weights). A configuration in which every term is weighted 0 (both pair weights 0, or all
+ * per-output weights 0) is rejected with an IllegalArgumentException by the builder and by JSON, and with an
+ * InvalidObjectException by Java deserialization.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public final class LossSkipGram implements ILossFunction {
@@ -94,34 +100,65 @@ public final class LossSkipGram implements ILossFunction {
 
     /** The exact mode with all weights 1. */
     public LossSkipGram() {
-        this(Mode.EXACT, null, 1.0, 1.0, null);
+        this(Mode.EXACT, null, null, null, null);
     }
 
+    /**
+     * The constructor of every instance (builder, JSON, Java deserialization through {@link #readResolve}). In JSON
+     * a missing field takes its default: mode EXACT, pair weights 1, no eps, no per-output weights.
+     */
     @JsonCreator
     private LossSkipGram(@JsonProperty("mode") Mode mode, @JsonProperty("eps") Double eps,
-                         @JsonProperty("positiveWeight") double positiveWeight,
-                         @JsonProperty("negativeWeight") double negativeWeight,
+                         @JsonProperty("positiveWeight") Double positiveWeight,
+                         @JsonProperty("negativeWeight") Double negativeWeight,
                          @JsonProperty("outputWeights") double[] outputWeights) {
-        Checks.checkNotNull(mode, "mode");
-        if (mode == Mode.CLAMPED) {
+        this.mode = mode == null ? Mode.EXACT : mode;
+        if (this.mode == Mode.CLAMPED) {
             Checks.checkNotNull(eps, "eps (required by the clamped mode)");
             Checks.checkArgument(eps > 0 && eps < 0.5, "eps must lie in (0, 0.5), got %s", eps);
         } else {
-            Checks.checkArgument(eps == null, "eps applies to the clamped mode only, got eps=%s in mode %s", eps, mode);
+            Checks.checkArgument(eps == null, "eps applies to the clamped mode only, got eps=%s in mode %s", eps,
+                    this.mode);
         }
-        this.mode = mode;
         this.eps = eps;
-        this.positiveWeight = Checks.checkFiniteNonNegative(positiveWeight, "positiveWeight");
-        this.negativeWeight = Checks.checkFiniteNonNegative(negativeWeight, "negativeWeight");
+        this.positiveWeight = Checks.checkFiniteNonNegative(positiveWeight == null ? 1.0 : positiveWeight,
+                "positiveWeight");
+        this.negativeWeight = Checks.checkFiniteNonNegative(negativeWeight == null ? 1.0 : negativeWeight,
+                "negativeWeight");
+        Checks.checkArgument(this.positiveWeight > 0 || this.negativeWeight > 0,
+                "positiveWeight and negativeWeight must not both be 0 (every term would be weighted 0): expected"
+                        + " at least one > 0, got positiveWeight=%s, negativeWeight=%s", this.positiveWeight,
+                this.negativeWeight);
         if (outputWeights != null) {
             Checks.checkArgument(outputWeights.length > 0, "weights must not be empty");
+            boolean anyPositive = false;
             for (int j = 0; j < outputWeights.length; j++) {
                 double w = outputWeights[j];
                 Checks.checkArgument(Double.isFinite(w) && w >= 0,
                         "weights must be finite and >= 0, got %s at index %d", w, j);
+                anyPositive |= w > 0;
             }
+            Checks.checkArgument(anyPositive, "weights (outputWeights) must not all be 0 (every term would be"
+                    + " weighted 0): expected at least one > 0, got %s", Arrays.toString(outputWeights));
         }
         this.outputWeights = outputWeights == null ? null : outputWeights.clone();
+    }
+
+    /**
+     * Java deserialization goes through the constructor, so a stream gets the same checks as JSON and the builder.
+     *
+     * @throws InvalidObjectException naming the field, expected and actual value, when the stream holds a
+     *                                configuration the constructor rejects
+     */
+    @Serial
+    private Object readResolve() throws InvalidObjectException {
+        try {
+            return new LossSkipGram(mode, eps, positiveWeight, negativeWeight, outputWeights);
+        } catch (IllegalArgumentException e) {
+            InvalidObjectException invalid = new InvalidObjectException("invalid LossSkipGram: " + e.getMessage());
+            invalid.initCause(e);
+            throw invalid;
+        }
     }
 
     /** @return a builder, starting from the exact mode with all weights 1 */
@@ -282,11 +319,16 @@ public final class LossSkipGram implements ILossFunction {
                 positiveWeight, negativeWeight, outputWeights);
     }
 
-    /** The clamp must not vanish in the array's dtype: 1 - eps must differ from 1 there. */
+    /**
+     * The clamp must not vanish in the working dtype (FLOAT for FLOAT, HALF and BFLOAT16 arrays, DOUBLE for DOUBLE):
+     * 1 - eps must differ from 1 there.
+     */
     private void checkEpsFor(DataType dataType) {
-        Checks.checkArgument(!SkipGramKernels.clampVanishes(eps, dataType),
-                "eps=%s vanishes in %s: 1 - eps rounds to 1 there, so the clamp would do nothing at the top;"
-                        + " use a larger eps or the exact mode", eps, dataType);
+        DataType working = Precision.workingType(dataType);
+        Checks.checkArgument(!Precision.clampVanishes(eps, working),
+                "eps=%s vanishes in %s, the working dtype of %s arrays: expected eps > %s (1 - eps rounds to 1"
+                        + " there, so the clamp would do nothing at the top); use a larger eps or the exact mode",
+                eps, working, dataType, Precision.largestVanishingEps(working));
     }
 
     @Override
@@ -352,8 +394,9 @@ public final class LossSkipGram implements ILossFunction {
         /**
          * The clamped-sigmoid mode: {@code p = clamp(sigmoid(x), eps, 1 - eps)}.
          *
-         * @param eps in (0, 0.5); it must also not vanish in the dtype of the arrays it is used on
-         *            ({@code 1 - eps != 1}: eps above 2^-25 in FLOAT, 2^-12 in HALF, 2^-9 in BFLOAT16)
+         * @param eps in (0, 0.5); it must also not vanish in the working dtype of the arrays it is used on
+         *            ({@code 1 - eps != 1} there): eps above 2^-25 (about 3e-8) for FLOAT, HALF and BFLOAT16
+         *            arrays, which are computed in FLOAT, and above 2^-54 for DOUBLE
          */
         public Builder clamped(double eps) {
             Checks.checkArgument(eps > 0 && eps < 0.5, "eps must lie in (0, 0.5), got %s", eps);
@@ -362,21 +405,27 @@ public final class LossSkipGram implements ILossFunction {
             return this;
         }
 
-        /** @param weight the weight of a positive pair's term, finite and >= 0 (default 1) */
+        /**
+         * @param weight the weight of a positive pair's term, finite and >= 0 (default 1); {@link #build} rejects
+         *               both pair weights 0
+         */
         public Builder positiveWeight(double weight) {
             this.positiveWeight = Checks.checkFiniteNonNegative(weight, "positiveWeight");
             return this;
         }
 
-        /** @param weight the weight of a negative pair's term, finite and >= 0 (default 1) */
+        /**
+         * @param weight the weight of a negative pair's term, finite and >= 0 (default 1); {@link #build} rejects
+         *               both pair weights 0
+         */
         public Builder negativeWeight(double weight) {
             this.negativeWeight = Checks.checkFiniteNonNegative(weight, "negativeWeight");
             return this;
         }
 
         /**
-         * @param weights per-output weights, a row vector [1, nOut] or a vector [nOut], finite and >= 0; copied.
-         *                Null removes them.
+         * @param weights per-output weights, a row vector [1, nOut] or a vector [nOut], finite and >= 0, not all 0
+         *                (checked by {@link #build}); copied. Null removes them.
          */
         public Builder weights(INDArray weights) {
             if (weights == null) {
@@ -389,7 +438,11 @@ public final class LossSkipGram implements ILossFunction {
             return this;
         }
 
-        /** @return the loss */
+        /**
+         * @return the loss
+         * @throws IllegalArgumentException when every term would be weighted 0 (both pair weights 0, or all
+         *                                  per-output weights 0)
+         */
         public LossSkipGram build() {
             return new LossSkipGram(mode, eps, positiveWeight, negativeWeight, outputWeights);
         }

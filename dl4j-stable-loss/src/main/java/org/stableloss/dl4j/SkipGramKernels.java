@@ -220,18 +220,6 @@ public final class SkipGramKernels {
     record LossAndGradient(INDArray loss, INDArray gradient) {
     }
 
-    /**
-     * Whether the clamped mode's {@code eps} vanishes in a dtype: {@code 1 - eps} rounds to 1 there, so the clamp
-     * would do nothing at the top (eps at most 2^-25 in FLOAT, 2^-12 in HALF, 2^-9 in BFLOAT16, 2^-54 in DOUBLE).
-     *
-     * @param eps      the clamp, in (0, 0.5)
-     * @param dataType the dtype of the arrays it is applied to
-     * @return true when the clamp is lost in that dtype
-     */
-    public static boolean clampVanishes(double eps, DataType dataType) {
-        return Nd4j.scalar(DataType.DOUBLE, 1.0 - eps).castTo(dataType).getDouble(0) == 1.0;
-    }
-
     /** True for the dtypes the kernels accept. */
     static boolean isSupported(DataType dataType) {
         return dataType == DataType.FLOAT || dataType == DataType.DOUBLE

@@ -36,7 +36,7 @@ class SkipGramSameDiffAccuracyTest {
     static Stream<Arguments> cases() {
         List<Arguments> cases = new ArrayList<>();
         for (DTypes d : new DTypes[] {DTypes.FLOAT, DTypes.DOUBLE, DTypes.HALF, DTypes.BFLOAT16}) {
-            double eps = d == DTypes.HALF || d == DTypes.BFLOAT16 ? 0.01 : 1e-4;
+            double eps = 1e-4;
             cases.add(Arguments.of(d, new LossSkipGram()));
             cases.add(Arguments.of(d, LossSkipGram.builder().clamped(eps).build()));
             cases.add(Arguments.of(d, LossSkipGram.builder().positiveWeight(2.5).negativeWeight(0.3)

@@ -358,7 +358,10 @@ class SkipGramSameDiffTest {
         assertMessage(() -> SkipGramSameDiff.loss(sd, "i", flatNegatives, flatNegatives, null, sum, WEIGHTED),
                 "3 per-output weights", "'flatNegs' [-1, 4]");
         assertMessage(() -> SkipGramSameDiff.loss(sd, "j", halfLogits, halfLogits, null, sum,
-                LossSkipGram.builder().clamped(1e-4).build()), "eps=1.0E-4 vanishes in HALF ('halves')");
+                LossSkipGram.builder().clamped(1e-9).build()),
+                "eps=1.0E-9 vanishes in FLOAT, the working dtype of HALF logits 'halves'");
+        SkipGramSameDiff.loss(sd, "j2", halfLogits, halfLogits, null, sum,
+                LossSkipGram.builder().clamped(1e-4).build()); // the graph computes HALF in FLOAT
         assertMessage(() -> SkipGramSameDiff.loss(sd, "k", logits, null, null, sum, exact),
                 "labels must not be null");
     }

@@ -11,6 +11,7 @@ import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastCopyOp;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
@@ -42,6 +43,10 @@ final class DotProductGraphVertex extends BaseGraphVertex {
         INDArray context = inputs[1];
         checkShapes(anchor, context);
         long mb = anchor.size(0);
+        long k = context.rank() == 2 ? 1 : context.size(2);
+        if (anchor.size(1) == 0 || mb == 0 || k == 0) {
+            return zeros(workspaceMgr, ArrayType.ACTIVATIONS, anchor.dataType(), mb, k);
+        }
         if (context.rank() == 2) {
             INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, anchor.dataType(), mb, 1);
             return out.assign(anchor.mul(context).sum(true, 1));
@@ -60,6 +65,11 @@ final class DotProductGraphVertex extends BaseGraphVertex {
         }
         INDArray anchor = inputs[0];
         INDArray context = inputs[1];
+        if (anchor.isEmpty() || context.isEmpty() || epsilon.isEmpty()) {
+            return new Pair<>(null, new INDArray[] {
+                    zeros(workspaceMgr, ArrayType.ACTIVATION_GRAD, anchor.dataType(), anchor.shape()),
+                    zeros(workspaceMgr, ArrayType.ACTIVATION_GRAD, context.dataType(), context.shape())});
+        }
         INDArray dAnchor = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, anchor.dataType(),
                 anchor.shape());
         INDArray dContext = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, context.dataType(),
@@ -75,6 +85,19 @@ final class DotProductGraphVertex extends BaseGraphVertex {
             Nd4j.getExecutioner().exec(new BroadcastMulOp(dContext, epsilon, dContext, 0, 2));
         }
         return new Pair<>(null, new INDArray[] {dAnchor, dContext});
+    }
+
+    /**
+     * Zeros of the shape: in the workspace of the array type, or detached when the shape is empty (an empty array
+     * has no memory to place in a workspace, and ND4J refuses to allocate one there).
+     */
+    private static INDArray zeros(LayerWorkspaceMgr workspaceMgr, ArrayType type, DataType dataType, long... shape) {
+        if (Arrays.stream(shape).anyMatch(size -> size == 0)) {
+            try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+                return Nd4j.create(dataType, shape);
+            }
+        }
+        return workspaceMgr.create(type, dataType, shape);
     }
 
     private void checkShapes(INDArray anchor, INDArray context) {

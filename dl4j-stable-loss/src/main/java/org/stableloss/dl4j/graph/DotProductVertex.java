@@ -24,7 +24,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * built without input types) the vertex only sees shapes, so NWC contexts are rejected there only when K != d.
  * The anchor is the first input. Inputs of other ranks, or with different d or minibatch sizes, are rejected with
  * a message naming both shapes. A mask on the second input (per context, [mb, K]) passes through as the output's
- * mask, else the first input's mask does. Works in any floating-point network dtype.
+ * mask, else the first input's mask does. Works in any floating-point network dtype. Empty sizes are allowed: a dot
+ * product over {@code d = 0} is 0 (output zeros, gradients empty), and {@code mb = 0} or {@code K = 0} give an empty
+ * output, with zero gradients for any input that is not empty itself.
  *
  * <p>Gradients: {@code dL/danchor[b,i] = sum_k eps[b,k] c[b,i,k]} and {@code dL/dc[b,i,k] = eps[b,k] a[b,i]} for
  * the upstream gradient {@code eps} (the rank-2 case with K = 1). The configuration is immutable and stateless

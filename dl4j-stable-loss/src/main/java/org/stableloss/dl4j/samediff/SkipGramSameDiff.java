@@ -9,7 +9,7 @@ import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.stableloss.dl4j.LossSkipGram;
-import org.stableloss.dl4j.SkipGramKernels;
+import org.stableloss.dl4j.internal.Precision;
 
 /**
  * The sigmoid skip-gram loss of {@link LossSkipGram} as a SameDiff graph function: the same formulas, modes and
@@ -140,7 +140,9 @@ public final class SkipGramSameDiff {
      *
      * <p>With {@link LossReduce#NONE} the result is per example {@code [B]}: the positive term plus the sum of the
      * masked negative terms. The other reductions run over all {@code B * (1 + K)} pairs, e.g.
-     * {@code MEAN_BY_NONZERO_WEIGHT_COUNT} is the mean loss per unmasked pair.
+     * {@code MEAN_BY_NONZERO_WEIGHT_COUNT} is the mean loss per unmasked pair. With the scalar reductions, no
+     * negatives (K = 0) leaves the positive pairs alone and an empty minibatch (B = 0) scores 0; with NONE both
+     * fail in ND4J M2.1 (its reduction along a dimension of an empty array throws).
      *
      * @param sd           the graph
      * @param name         the output's name and the name scope of the subgraph
@@ -256,8 +258,9 @@ public final class SkipGramSameDiff {
         return d.add(d.eq(0.0).castTo(d.dataType()));
     }
 
+    /** The dtype the subgraph computes in: DOUBLE for DOUBLE logits, FLOAT for FLOAT, HALF and BFLOAT16. */
     private static DataType workingType(DataType logits) {
-        return logits == DataType.DOUBLE ? DataType.DOUBLE : DataType.FLOAT;
+        return Precision.workingType(logits);
     }
 
     private static SDVariable cast(SDVariable v, DataType dataType) {
@@ -270,15 +273,20 @@ public final class SkipGramSameDiff {
                 "%s '%s' must be FLOAT, DOUBLE, HALF or BFLOAT16, got %s", what, v.name(), t);
     }
 
-    /** As {@link LossSkipGram}: the clamp must not vanish in the dtype (1 - eps must differ from 1 there). */
+    /**
+     * As {@link LossSkipGram}: the clamp must not vanish in the dtype the graph computes in ({@link #workingType}:
+     * FLOAT for HALF and BFLOAT16 logits), i.e. 1 - eps must differ from 1 there.
+     */
     private static void checkConfigFor(LossSkipGram config, SDVariable logits) {
         if (config.getMode() != LossSkipGram.Mode.CLAMPED) {
             return;
         }
         double eps = config.getEps();
-        checkArgument(!SkipGramKernels.clampVanishes(eps, logits.dataType()), "eps=%s vanishes in %s ('%s'): 1 - eps rounds to 1 there, so the clamp"
-                + " would do nothing at the top; use a larger eps or the exact mode", eps, logits.dataType(),
-                logits.name());
+        DataType working = workingType(logits.dataType());
+        checkArgument(!Precision.clampVanishes(eps, working), "eps=%s vanishes in %s, the working dtype of %s"
+                + " logits '%s': expected eps > %s (1 - eps rounds to 1 there, so the clamp would do nothing at the"
+                + " top); use a larger eps or the exact mode", eps, working, logits.dataType(), logits.name(),
+                Precision.largestVanishingEps(working));
     }
 
     private static void checkSameShape(SDVariable logits, SDVariable labels) {
