@@ -126,6 +126,9 @@ final class LossInputs {
                 mb, Checks.shape(preOutput), Checks.shape(mask));
         Checks.checkArgument(mask.dataType().isNumerical() && mask.dataType() != DataType.BOOL,
                 "mask must be numeric, got %s", mask.dataType());
+        if (mask.isEmpty()) {
+            return;
+        }
         if (mask.dataType().isFPType()) {
             INDArray m = mask.castTo(DataType.DOUBLE);
             if (m.minNumber().doubleValue() >= 0 && allFinite(m)) {

@@ -203,7 +203,7 @@ public final class LossSkipGram implements ILossFunction {
     @Override
     public INDArray computeScoreArray(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
         Checks.checkNotNull(preOutput, "preOutput");
-        INDArray scores = Nd4j.zeros(preOutput.dataType(), preOutput.size(0), 1);
+        INDArray scores = allocate(preOutput.dataType(), new long[] {preOutput.size(0), 1}, true);
         evaluate(labels, preOutput, activationFn, mask, true, scores, null);
         return scores;
     }
@@ -211,7 +211,7 @@ public final class LossSkipGram implements ILossFunction {
     @Override
     public INDArray computeGradient(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
         Checks.checkNotNull(preOutput, "preOutput");
-        INDArray gradient = Nd4j.createUninitialized(preOutput.dataType(), preOutput.shape(), 'c');
+        INDArray gradient = allocate(preOutput.dataType(), preOutput.shape(), false);
         evaluate(labels, preOutput, activationFn, mask, false, null, gradient);
         return gradient;
     }
@@ -220,7 +220,7 @@ public final class LossSkipGram implements ILossFunction {
     public Pair<Double, INDArray> computeGradientAndScore(INDArray labels, INDArray preOutput,
                                                           IActivation activationFn, INDArray mask, boolean average) {
         Checks.checkNotNull(preOutput, "preOutput");
-        INDArray gradient = Nd4j.createUninitialized(preOutput.dataType(), preOutput.shape(), 'c');
+        INDArray gradient = allocate(preOutput.dataType(), preOutput.shape(), false);
         double score = evaluate(labels, preOutput, activationFn, mask, true, null, gradient);
         return new Pair<>(average ? averaged(score, preOutput) : score, gradient);
     }
@@ -238,6 +238,19 @@ public final class LossSkipGram implements ILossFunction {
             return;
         }
         manager.destroyWorkspace(manager.getWorkspaceForCurrentThread(WORKSPACE_ID));
+    }
+
+    /**
+     * A new C-order array in the current scope, zeroed or not; an empty one is made outside any workspace (ND4J
+     * cannot place a zero-length buffer in one).
+     */
+    private static INDArray allocate(DataType dataType, long[] shape, boolean zeroed) {
+        if (Arrays.stream(shape).anyMatch(n -> n == 0)) {
+            try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+                return Nd4j.create(dataType, shape);
+            }
+        }
+        return zeroed ? Nd4j.zeros(dataType, shape) : Nd4j.createUninitialized(dataType, shape, 'c');
     }
 
     /** The score divided by the minibatch size; 0 for an empty minibatch. */

@@ -32,7 +32,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * unchanged on the CPU and CUDA backends. None of them writes into its inputs. All arrays must share one
  * floating-point dtype (the "working dtype"); accuracy is that of the working dtype, see {@link LossSkipGram}.
  */
-public final class SkipGramKernels {
+final class SkipGramKernels {
 
     private SkipGramKernels() {
     }

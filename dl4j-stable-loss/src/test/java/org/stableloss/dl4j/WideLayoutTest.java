@@ -241,10 +241,20 @@ class WideLayoutTest {
         static Result of(LossSkipGram loss, INDArray y, INDArray x, INDArray mask) {
             Pair<Double, INDArray> both = loss.computeGradientAndScore(y, x, new ActivationIdentity(), mask, false);
             INDArray scores = loss.computeScoreArray(y, x, new ActivationIdentity(), mask);
-            assertEquals(both.getFirst(), loss.computeScore(y, x, new ActivationIdentity(), mask, false), 0.0,
+            // Score alone, gradient alone and both run separate loops: the JDK's vector exp/log1p may round a lane
+            // differently from one loop (or JIT tier) to another, so they agree to the last bits (amplified where a
+            // soft label's two gradient terms cancel), not bit for bit.
+            double score = loss.computeScore(y, x, new ActivationIdentity(), mask, false);
+            assertEquals(both.getFirst(), score, 1e-12 * Math.abs(score),
                     "computeScore and computeGradientAndScore agree");
-            assertArrayEquals(flat(both.getSecond()), flat(loss.computeGradient(y, x, new ActivationIdentity(), mask)),
-                    "computeGradient and computeGradientAndScore agree");
+            double[] gradient = flat(loss.computeGradient(y, x, new ActivationIdentity(), mask));
+            double[] withScore = flat(both.getSecond());
+            boolean isFloat = x.dataType() != DataType.DOUBLE;
+            for (int i = 0; i < gradient.length; i++) {
+                double ulp = isFloat ? Math.ulp((float) gradient[i]) : Math.ulp(gradient[i]);
+                assertEquals(gradient[i], withScore[i], 8 * ulp,
+                        "computeGradient and computeGradientAndScore agree at " + i);
+            }
             return new Result(both.getFirst(), scores, both.getSecond());
         }
     }
