@@ -87,14 +87,19 @@ public final class LossSkipGram implements ILossFunction {
         CLAMPED
     }
 
+    /** The mode; serialized as "mode". */
     @JsonProperty("mode")
     private final Mode mode;
+    /** The clamp of the clamped mode, null in the exact mode; serialized as "eps". */
     @JsonProperty("eps")
     private final Double eps;
+    /** {@code wPos}; serialized as "positiveWeight". */
     @JsonProperty("positiveWeight")
     private final double positiveWeight;
+    /** {@code wNeg}; serialized as "negativeWeight". */
     @JsonProperty("negativeWeight")
     private final double negativeWeight;
+    /** Per-output weights {@code w[j]}, or null; serialized as "outputWeights". */
     @JsonProperty("outputWeights")
     private final double[] outputWeights;
 
@@ -147,6 +152,7 @@ public final class LossSkipGram implements ILossFunction {
     /**
      * Java deserialization goes through the constructor, so a stream gets the same checks as JSON and the builder.
      *
+     * @return the checked loss
      * @throws InvalidObjectException naming the field, expected and actual value, when the stream holds a
      *                                configuration the constructor rejects
      */
@@ -397,7 +403,11 @@ public final class LossSkipGram implements ILossFunction {
         private Builder() {
         }
 
-        /** The exact log-sigmoid mode (the default). */
+        /**
+         * The exact log-sigmoid mode (the default).
+         *
+         * @return this builder
+         */
         public Builder exact() {
             this.mode = Mode.EXACT;
             this.eps = null;
@@ -410,6 +420,7 @@ public final class LossSkipGram implements ILossFunction {
          * @param eps in (0, 0.5); it must also not vanish in the working dtype of the arrays it is used on
          *            ({@code 1 - eps != 1} there): eps above 2^-25 (about 3e-8) for FLOAT, HALF and BFLOAT16
          *            arrays, which are computed in FLOAT, and above 2^-54 for DOUBLE
+         * @return this builder
          */
         public Builder clamped(double eps) {
             Checks.checkArgument(eps > 0 && eps < 0.5, "eps must lie in (0, 0.5), got %s", eps);
@@ -421,6 +432,7 @@ public final class LossSkipGram implements ILossFunction {
         /**
          * @param weight the weight of a positive pair's term, finite and >= 0 (default 1); {@link #build} rejects
          *               both pair weights 0
+         * @return this builder
          */
         public Builder positiveWeight(double weight) {
             this.positiveWeight = Checks.checkFiniteNonNegative(weight, "positiveWeight");
@@ -430,6 +442,7 @@ public final class LossSkipGram implements ILossFunction {
         /**
          * @param weight the weight of a negative pair's term, finite and >= 0 (default 1); {@link #build} rejects
          *               both pair weights 0
+         * @return this builder
          */
         public Builder negativeWeight(double weight) {
             this.negativeWeight = Checks.checkFiniteNonNegative(weight, "negativeWeight");
@@ -439,6 +452,7 @@ public final class LossSkipGram implements ILossFunction {
         /**
          * @param weights per-output weights, a row vector [1, nOut] or a vector [nOut], finite and >= 0, not all 0
          *                (checked by {@link #build}); copied. Null removes them.
+         * @return this builder
          */
         public Builder weights(INDArray weights) {
             if (weights == null) {
