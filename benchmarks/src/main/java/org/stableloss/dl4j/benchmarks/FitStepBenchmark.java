@@ -90,15 +90,20 @@ public class FitStepBenchmark {
         }
     }
 
-    /** The network of one peer: {@code LossSkipGram}, {@code LossBinaryXENT} or {@code floor}. */
-    static MultiLayerNetwork network(String loss, int nOut, DataType dt) {
-        ILossFunction fn = switch (loss) {
+    /** The loss of one peer: {@code LossSkipGram} (exact), {@code LossBinaryXENT} or {@code floor} (MSE). */
+    static ILossFunction lossOf(String peer) {
+        return switch (peer) {
             case "LossSkipGram" -> new LossSkipGram();
             case "LossBinaryXENT" -> new LossBinaryXENT();
             case "floor" -> new LossMSE();
             default -> throw new IllegalArgumentException("loss must be LossSkipGram, LossBinaryXENT or floor, got "
-                    + loss);
+                    + peer);
         };
+    }
+
+    /** The network of one peer: {@code LossSkipGram}, {@code LossBinaryXENT} or {@code floor}. */
+    static MultiLayerNetwork network(String loss, int nOut, DataType dt) {
+        ILossFunction fn = lossOf(loss);
         MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(42).dataType(dt)
                 .updater(new Sgd(1e-4)).weightInit(WeightInit.XAVIER).list()
                 .layer(new DenseLayer.Builder().nIn(HIDDEN).nOut(HIDDEN).activation(Activation.TANH).build())

@@ -8,9 +8,6 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.lossfunctions.ILossFunction;
-import org.nd4j.linalg.lossfunctions.impl.LossBinaryXENT;
-import org.nd4j.linalg.lossfunctions.impl.LossMSE;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -23,7 +20,6 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
-import org.stableloss.dl4j.LossSkipGram;
 import org.stableloss.dl4j.samples.TagData;
 import org.stableloss.dl4j.samples.TagEmbeddings;
 
@@ -31,7 +27,7 @@ import org.stableloss.dl4j.samples.TagEmbeddings;
  * One training step of the samples' tag model ({@link TagEmbeddings#buildGraph}: sample and tag embeddings, dim 32,
  * {@code DotProductVertex}, {@code LossLayer}; Adam) on the bundled Debtags data ({@link TagData#loadBundled}: 14,663
  * samples, 488 tags): {@code ComputationGraph.fit} on one {@code MultiDataSet} of {@value #PAIRS} (sample, tag) pairs
- * x (1 + K) tags, K = 5, with {@link LossSkipGram} (exact, IDENTITY) against DL4J's {@code LossBinaryXENT} + SIGMOID
+ * x (1 + K) tags, K = 5, with {@code LossSkipGram} (exact, IDENTITY) against DL4J's {@code LossBinaryXENT} + SIGMOID
  * and against the same step with IDENTITY + MSE (the {@code floor}: everything but a skip-gram loss).
  *
  * <p>The minibatches are built once, from training pairs of {@code TagData.split(0.1, 42)} with K uniformly drawn
@@ -94,15 +90,8 @@ public class TagModelTrainingBenchmark {
                     new INDArray[]{Nd4j.create(sample, new long[]{PAIRS, 1}), Nd4j.create(tags, new long[]{PAIRS, cols})},
                     new INDArray[]{Nd4j.create(labels, new long[]{PAIRS, cols})});
         }
-        ILossFunction fn = switch (loss) {
-            case "LossSkipGram" -> new LossSkipGram();
-            case "LossBinaryXENT" -> new LossBinaryXENT();
-            case "floor" -> new LossMSE();
-            default -> throw new IllegalArgumentException("loss must be LossSkipGram, LossBinaryXENT or floor, got "
-                    + loss);
-        };
-        graph = TagEmbeddings.buildGraph(data.numSamples(), data.numTags(), DIM, NEGATIVES, fn,
-                loss.equals("LossBinaryXENT") ? Activation.SIGMOID : Activation.IDENTITY, "adam", 0.005, 42);
+        graph = TagEmbeddings.buildGraph(data.numSamples(), data.numTags(), DIM, NEGATIVES,
+                FitStepBenchmark.lossOf(loss), loss.equals("LossBinaryXENT") ? Activation.SIGMOID : Activation.IDENTITY, "adam", 0.005, 42);
         graph.fit(batches[0]);
         if (!Double.isFinite(graph.score())) {
             throw new IllegalStateException("score " + graph.score());
