@@ -91,7 +91,8 @@ public class TagModelTrainingBenchmark {
                     new INDArray[]{Nd4j.create(labels, new long[]{PAIRS, cols})});
         }
         graph = TagEmbeddings.buildGraph(data.numSamples(), data.numTags(), DIM, NEGATIVES,
-                FitStepBenchmark.lossOf(loss), loss.equals("LossBinaryXENT") ? Activation.SIGMOID : Activation.IDENTITY, "adam", 0.005, 42);
+                FitStepBenchmark.lossOf(loss), loss.equals("LossBinaryXENT") ? Activation.SIGMOID : Activation.IDENTITY,
+                "adam", 0.005, 42);
         graph.fit(batches[0]);
         if (!Double.isFinite(graph.score())) {
             throw new IllegalStateException("score " + graph.score());
