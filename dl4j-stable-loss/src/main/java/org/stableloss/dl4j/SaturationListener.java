@@ -21,7 +21,6 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
 import org.nd4j.linalg.lossfunctions.impl.LossBinaryXENT;
 import org.slf4j.Logger;
@@ -181,7 +180,9 @@ public final class SaturationListener extends BaseTrainingListener {
             }
             Stats s = count(p, flat2d(p.layer, labels), p.layer.getMaskArray());
             if (s != null) {
-                log.info(s.toString());
+                if (log.isInfoEnabled()) {
+                    log.info(s.toString());
+                }
                 report.add(s);
             }
         }
@@ -266,9 +267,15 @@ public final class SaturationListener extends BaseTrainingListener {
         return flatC(a);
     }
 
-    /** The values in C order, as doubles on the Java heap. */
+    /**
+     * The values in C order, as doubles on the Java heap: one copy for a dense C-order array (ND4J's
+     * {@code toFlattened} cost ~0.3 ms per call here, more than the rest of a report), a C-order {@code dup} first
+     * otherwise.
+     */
     private static double[] flatC(INDArray a) {
-        return Nd4j.toFlattened('c', a).toDoubleVector();
+        boolean dense = a.ordering() == 'c' && a.elementWiseStride() == 1 && a.offset() == 0
+                && a.data().length() == a.length();
+        return (dense ? a : a.dup('c')).data().asDouble();
     }
 
     private static RNNFormat rnnFormat(org.deeplearning4j.nn.conf.layers.Layer c) {
