@@ -48,7 +48,7 @@ class MigratingSnippetsTest {
 
         MultiLayerNetwork old = ModelSerializer.restoreMultiLayerNetwork(saved, true);   // true: keep the updater state
         MultiLayerNetwork net = LossSwap.replaceBinaryXent(old);
-        net.fit(trainingData);                                                            // training goes on from where it was
+        net.fit(trainingData);                             // training goes on from where it was
         ModelSerializer.writeModel(net, migrated, true);
 
         ComputationGraph oldGraph = ModelSerializer.restoreComputationGraph(savedGraph, true);

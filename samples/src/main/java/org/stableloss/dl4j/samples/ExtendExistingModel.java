@@ -212,15 +212,15 @@ public final class ExtendExistingModel {
         TagPairs trainPairs = new TagPairs(data, fit);
         TagPairs evalPairs = new TagPairs(data, split);
         List<HeadResult> results = new ArrayList<>();
-        ComputationGraph first = null;
+        INDArray start = null;
         for (Object[] head : new Object[][]{
                 {"skipgram", "LossSkipGram(exact)", new LossSkipGram(), Activation.IDENTITY},
                 {"binary_xent", "LossBinaryXENT + sigmoid", new LossBinaryXENTIntact(), Activation.SIGMOID}}) {
             ComputationGraph g = extend(base, (ILossFunction) head[2], (Activation) head[3], data.numTags(), o.seed);
-            if (first == null) {
-                first = g;
+            if (start == null) {
+                start = g.params().dup();
             } else {
-                g.setParams(first.params().dup()); // the same start for both losses
+                g.setParams(start); // the same initial parameters for both losses
             }
             results.add(trainHead(g, (String) head[0], (String) head[1], facets, roles, trainPairs, evalPairs, o));
         }

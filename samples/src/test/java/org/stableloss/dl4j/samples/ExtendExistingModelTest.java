@@ -72,7 +72,6 @@ class ExtendExistingModelTest {
         JsonNode m = new ObjectMapper().readTree(out.resolve("metrics.json").toFile());
         double before = m.get("existing_model").get("facet_accuracy").asDouble();
         double majority = majorityFacetShare();
-        System.out.println(r.out());
         assertTrue(before > majority, "facet accuracy " + before + " vs majority share " + majority);
         JsonNode runs = m.get("runs");
         assertEquals(2, runs.size());
@@ -80,6 +79,11 @@ class ExtendExistingModelTest {
         assertEquals("skipgram", sg.get("run").asText());
         assertTrue(sg.get("auc").asDouble() > 0.75, "AUC " + sg.get("auc"));
         assertTrue(sg.get("facet_accuracy").asDouble() > majority, "facet accuracy after " + sg.get("facet_accuracy"));
+        // both losses start from the same parameters and, with no logit near saturation (max |logit| ~7 here),
+        // compute the same loss: the LossBinaryXENT head must rank tags the same to 3 decimals
+        JsonNode xent = runs.get(1);
+        assertEquals(sg.get("auc").asDouble(), xent.get("auc").asDouble(), 1e-3);
+        assertTrue(sg.get("saturation").get("max_abs_logit").asDouble() < 17);
         JsonNode sat = sg.get("saturation");
         assertTrue(sat.get("pairs").asLong() > 0);
         assertEquals(0, sat.get("non_finite").asLong());
