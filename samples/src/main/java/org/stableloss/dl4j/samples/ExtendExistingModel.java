@@ -79,7 +79,7 @@ public final class ExtendExistingModel {
     /** Share of the samples whose facet is held out for the accuracy; another share validates the base model. */
     static final double FACET_TEST_FRACTION = 0.2;
     static final double FACET_VALIDATION_FRACTION = 0.1;
-    static final int LISTENER_FREQUENCY = 20;
+    static final int LISTENER_FREQUENCY = 100;
     static final String MODEL_FILE = "facet-model.zip";
     static final String CHART = "training-loss.png";
 

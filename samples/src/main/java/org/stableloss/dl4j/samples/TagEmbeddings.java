@@ -70,7 +70,7 @@ public final class TagEmbeddings {
     static final class Options {
         String data;
         String out = "target/tag-embeddings";
-        /** 0: until the validation loss stops improving ({@link EarlyStopping}). */
+        /** 0: chosen by early stopping ({@link Trainer#selectEpochs}). */
         int epochs;
         int dim = 32;
         int negatives = 5;
@@ -131,9 +131,10 @@ public final class TagEmbeddings {
               --data FILE        sample<TAB>tag1,tag2,...[<TAB>more columns] per line, plain or .gz
                                  (default: the bundled Debtags snapshot, 14,663 Debian packages, 488 tags)
               --out DIR          output directory: metrics.json and PNG charts (default target/tag-embeddings)
-              --epochs N         training epochs (default: the first run trains until its loss on validation
-                                 pairs, 10% of the training pairs set aside, stops improving; the other runs
-                                 then train as many epochs)
+              --epochs N         training epochs (default: chosen by early stopping: a LossSkipGram run on
+                                 90% of the training pairs trains until its loss on the other 10% stops
+                                 improving; every run then trains that run's best number of epochs on all
+                                 the training pairs)
               --dim D            embedding size (default 32)
               --negatives K      sampled negative tags per positive pair (default 5)
               --batch N          positive pairs per minibatch (default 256)
@@ -217,12 +218,12 @@ public final class TagEmbeddings {
         }
         List<RunResult> results = new ArrayList<>();
         ComputationGraph bestGraph = null;
-        int epochs = o.epochs;
+        EarlyStopping.Outcome selection = o.epochs > 0 ? null : trainer.selectEpochs(specs.get(0));
+        int epochs = o.epochs > 0 ? o.epochs : selection.bestEpoch();
         for (RunSpec spec : specs) {
             ComputationGraph g = buildGraph(data.numSamples(), data.numTags(), o.dim, o.negatives, spec.loss(),
                     spec.activation(), o.updater, spec.lr(), o.seed);
             RunResult r = trainer.train(g, spec, epochs);
-            epochs = r.epochLoss.length; // the comparison runs train as many epochs as the first
             r.eval = trainer.evaluate(g);
             log.info("[{}] done: AUC {}, hits@10 {}, {} pairs/s, {} non-finite steps", spec.name(),
                     f4(r.eval.auc()), f4(r.eval.hitsAt10()), Math.round(r.pairsPerSecond), r.nonfiniteSteps);
@@ -261,8 +262,11 @@ public final class TagEmbeddings {
         dataInfo.put("test_pairs", split.numTest());
         metrics.put("data", dataInfo);
         Map<String, Object> config = new LinkedHashMap<>();
-        config.put("epochs", results.get(0).epochLoss.length);
+        config.put("epochs", epochs);
         config.put("early_stopping", o.epochs == 0);
+        if (selection != null) {
+            config.put("early_stopping_validation_loss", selection.validationLoss());
+        }
         config.put("dim", o.dim);
         config.put("negatives", o.negatives);
         config.put("batch", o.batch);
@@ -346,28 +350,39 @@ public final class TagEmbeddings {
         private final Options o;
         /** Evaluation, examples and the popularity baseline: the split's training and held-out pairs. */
         private final TagPairs pairs;
-        /** Training batches: the training pairs, less the validation pairs in early-stopped runs. */
-        private final TagPairs trainPairs;
-        /** Validation batches (early-stopped runs only): the validation pairs with fixed negatives. */
-        private final List<MultiDataSet> validation;
-
         Trainer(TagData data, TagData.Split split, Options o) {
             this.data = data;
             this.split = split;
             this.o = o;
             this.pairs = new TagPairs(data, split);
-            if (o.epochs > 0) {
-                this.trainPairs = pairs;
-                this.validation = List.of();
-            } else {
-                this.trainPairs = new TagPairs(data,
-                        EarlyStopping.carve(split, EarlyStopping.VALIDATION_FRACTION, o.seed + 3));
-                this.validation = trainPairs.heldOutBatches(o.negatives, o.batch, o.seed + 4);
-            }
+        }
+
+        /**
+         * The number of epochs for the runs: trains {@code spec}'s model on 90% of the training pairs until its loss on
+         * the other 10% has not improved for {@link EarlyStopping#PATIENCE} epochs; the outcome's best epoch.
+         */
+        EarlyStopping.Outcome selectEpochs(RunSpec spec) {
+            TagPairs fit = new TagPairs(data, EarlyStopping.carve(split, EarlyStopping.VALIDATION_FRACTION,
+                    o.seed + 3));
+            List<MultiDataSet> validation = fit.heldOutBatches(o.negatives, o.batch, o.seed + 4);
+            ComputationGraph g = buildGraph(data.numSamples(), data.numTags(), o.dim, o.negatives, spec.loss(),
+                    spec.activation(), o.updater, spec.lr(), o.seed);
+            log.info("choosing the number of epochs: {} on {} training pairs, validation loss on {} pairs set aside",
+                    spec.lossName(), fit.split().numTrain(), fit.split().numTest());
+            return run(g, new RunSpec("epoch-selection", spec.lossName(), spec.loss(), spec.activation(), spec.lr()),
+                    0, fit, validation).outcome;
+        }
+
+        /** Trains {@code epochs} epochs on all the training pairs. */
+        RunResult train(ComputationGraph g, RunSpec spec, int epochs) {
+            return run(g, spec, epochs, pairs, List.of()).result;
+        }
+
+        private record Trained(RunResult result, EarlyStopping.Outcome outcome) {
         }
 
         /** Mean per-example score over the validation batches. */
-        double validationLoss(ComputationGraph g) {
+        private static double validationLoss(ComputationGraph g, List<MultiDataSet> validation) {
             double sum = 0;
             long count = 0;
             for (MultiDataSet b : validation) {
@@ -379,10 +394,11 @@ public final class TagEmbeddings {
         }
 
         /**
-         * Trains {@code fixedEpochs} epochs, or until the validation loss stops improving when it is 0 (keeping the
-         * best epoch's parameters).
+         * Trains on {@code trainPairs} {@code fixedEpochs} epochs, or, when it is 0, until the loss on
+         * {@code validation} stops improving (keeping the best epoch's parameters).
          */
-        RunResult train(ComputationGraph g, RunSpec spec, int fixedEpochs) {
+        private Trained run(ComputationGraph g, RunSpec spec, int fixedEpochs, TagPairs trainPairs,
+                            List<MultiDataSet> validation) {
             int n = trainPairs.split().numTrain();
             int stepsPerEpoch = trainPairs.batchesPerEpoch(o.batch);
             TagPairs.Batches batches = trainPairs.batches(o.negatives, o.batch, o.seed);
@@ -445,13 +461,13 @@ public final class TagEmbeddings {
                 }
                 epochLoss.add(lossCount == 0 ? Double.NaN : lossSum / lossCount);
                 log.info("[{}] epoch {} done: training loss {}", spec.name(), epoch + 1, f4(epochLoss.get(epoch)));
-            }, () -> validationLoss(g), snapshot);
+            }, () -> validationLoss(g, validation), snapshot);
             r.epochLoss = epochLoss.subList(0, outcome.bestEpoch()).stream().mapToDouble(Double::doubleValue)
                     .toArray();
             r.steps = step[0];
             r.trainSeconds = (System.nanoTime() - start) / 1e9;
             r.pairsPerSecond = (double) n * outcome.epochsTrained() / r.trainSeconds;
-            return r;
+            return new Trained(r, outcome);
         }
 
         /** Scores by the model's logits. */
