@@ -239,8 +239,9 @@ public final class SameDiffTagEmbeddings {
         out.printf(Locale.ROOT, "  %-46s %7.4f %8.4f%n", "SameDiff model, SkipGramSameDiff.skipGram", auc, hits);
         out.printf(Locale.ROOT, "  %-46s %7.4f %8.4f%n", "popularity (tag frequency, no model)", popularityAuc,
                 popularityHits);
-        out.printf(Locale.ROOT, "Training: %d epochs x %d steps, %.1f s, %.0f pairs/s; loss per pair %.4f -> %.4f%n",
-                epochs, stepsPerEpoch, seconds, pairsPerSecond, epochLoss[0], epochLoss[epochs]);
+        out.printf(Locale.ROOT, "Training: %d epochs (parameters of epoch %d kept) x %d steps, %.1f s, %.0f pairs/s;"
+                        + " loss per pair %.4f -> %.4f%n", outcome.epochsTrained(), epochs, stepsPerEpoch, seconds,
+                pairsPerSecond, epochLoss[0], epochLoss[epochs]);
         return new Result(n, split.numTest(), epochLoss, auc, popularityAuc, hits, popularityHits, pairsPerSecond);
     }
 
