@@ -41,9 +41,10 @@ import org.stableloss.dl4j.samediff.SkipGramSameDiff;
  * vocabulary is the big one (14,663 in the bundled data). Measured on one core of a shared 2-core machine (load ~4):
  * a 256-pair step took 25-38 ms with 14,663 samples against 12-15 ms with 488 (the rest is SameDiff running its ops
  * one by one), and 8 ms in {@link TagEmbeddings}' ComputationGraph ({@code TagModelTrainingBenchmark}). Larger
- * minibatches do not help, since the product grows with B. The defaults (4 epochs of 256-pair minibatches, Adam 0.005,
- * as {@link TagEmbeddings}) train the bundled data in 30-45 s; more epochs overfit the per-sample embeddings (8 epochs:
- * held-out AUC 0.853 instead of 0.887).
+ * minibatches do not help, since the product grows with B. By default (256-pair minibatches, Adam 0.005, as
+ * {@link TagEmbeddings}) it trains until the loss on validation pairs (10% of the training pairs, set aside) stops
+ * improving ({@link EarlyStopping}) and keeps the best epoch: too many epochs overfit the per-sample embeddings on the
+ * bundled data (8 epochs: held-out AUC 0.853 instead of 0.887 after 4), too few underfit smaller data sets.
  *
  * <p>Training batches (negatives) and evaluation on held-out (sample, tag) pairs ({@link TagData#split}) come from
  * {@link TagPairs}, as in {@link TagEmbeddings}: ROC AUC of the held-out pairs' scores against those of random tags
@@ -60,7 +61,8 @@ public final class SameDiffTagEmbeddings {
     /** Command-line options. */
     static final class Options {
         String data;
-        int epochs = 4;
+        /** 0: until the validation loss stops improving ({@link EarlyStopping}). */
+        int epochs;
         int dim = 32;
         int negatives = 5;
         int batch = 256;
@@ -97,7 +99,8 @@ public final class SameDiffTagEmbeddings {
             Options:
               --data FILE        sample<TAB>tag1,tag2,...[<TAB>more columns] per line, plain or .gz
                                  (default: the bundled Debtags snapshot, 14,663 Debian packages, 488 tags)
-              --epochs N         training epochs (default 4)
+              --epochs N         training epochs (default: until the loss on validation pairs, 10% of the
+                                 training pairs set aside, stops improving)
               --dim D            embedding size (default 32)
               --negatives K      sampled negative tags per positive pair (default 5)
               --batch N          positive pairs per minibatch (default 256)
@@ -108,7 +111,7 @@ public final class SameDiffTagEmbeddings {
 
     /**
      * What a run measured: {@code epochLoss[0]} before training, {@code [e]} after epoch e, on the monitored
-     * training pairs.
+     * training pairs, up to the epoch whose parameters the run kept.
      */
     record Result(int trainPairs, int testPairs, double[] epochLoss, double auc, double popularityAuc,
                   double hitsAt10, double popularityHitsAt10, double pairsPerSecond) {
@@ -132,7 +135,8 @@ public final class SameDiffTagEmbeddings {
         log.info("data {}: {} samples, {} tags, {} pairs -> {} training, {} held out", data.source(),
                 data.numSamples(), data.numTags(), data.numPairs(), split.numTrain(), split.numTest());
         log.info("model: dim {}, {} negatives per pair, minibatch {}, {} epochs, Adam({}), seed {};"
-                        + " ND4J backend {}, {} threads", o.dim, o.negatives, o.batch, o.epochs, o.lr, o.seed,
+                        + " ND4J backend {}, {} threads", o.dim, o.negatives, o.batch,
+                o.epochs > 0 ? o.epochs : "early-stopped", o.lr, o.seed,
                 Nd4j.getBackend().getClass().getSimpleName(), Nd4j.getEnvironment().maxThreads());
         if (System.getenv("OMP_NUM_THREADS") == null) {
             log.warn("OMP_NUM_THREADS is not set: the arrays here are small, and on a busy machine ND4J's OpenMP"
@@ -140,6 +144,16 @@ public final class SameDiffTagEmbeddings {
         }
 
         TagPairs pairs = new TagPairs(data, split);
+        // training pairs: all of the split's, or (early stopping) all but the validation pairs
+        TagPairs trainPairs = o.epochs > 0 ? pairs
+                : new TagPairs(data, EarlyStopping.carve(split, EarlyStopping.VALIDATION_FRACTION, o.seed + 3));
+        List<MultiDataSet> validation = new ArrayList<>();
+        if (o.epochs == 0) {
+            for (org.nd4j.linalg.dataset.api.MultiDataSet b
+                    : trainPairs.heldOutBatches(o.negatives, o.batch, o.seed + 4)) {
+                validation.add(placeholders(b));
+            }
+        }
         SameDiff sd = buildModel(data.numSamples(), data.numTags(), o.dim, o.negatives, new LossSkipGram(), o.seed);
         sd.setTrainingConfig(TrainingConfig.builder()
                 .updater(new Adam(o.lr))
@@ -155,45 +169,59 @@ public final class SameDiffTagEmbeddings {
         List<MultiDataSet> monitor = new ArrayList<>();
         long monitored = 0;
         for (org.nd4j.linalg.dataset.api.MultiDataSet batch
-                : pairs.batches(o.negatives, o.batch, o.seed + 2).nextEpoch()) {
+                : trainPairs.batches(o.negatives, o.batch, o.seed + 2).nextEpoch()) {
             if (monitored >= MONITOR_PAIRS) {
                 break;
             }
             monitor.add(placeholders(batch));
             monitored += batch.getFeatures(0).size(0);
         }
-        int n = split.numTrain();
-        TagPairs.Batches batches = pairs.batches(o.negatives, o.batch, o.seed);
-        long stepsPerEpoch = pairs.batchesPerEpoch(o.batch);
-        long totalSteps = stepsPerEpoch * o.epochs;
-        double[] epochLoss = new double[o.epochs + 1];
-        epochLoss[0] = meanLoss(sd, monitor);
-        log.info("initial loss {} per pair (its positive + {} negatives; {} training pairs)", f4(epochLoss[0]),
+        int n = trainPairs.split().numTrain();
+        TagPairs.Batches batches = trainPairs.batches(o.negatives, o.batch, o.seed);
+        long stepsPerEpoch = trainPairs.batchesPerEpoch(o.batch);
+        List<Double> losses = new ArrayList<>();
+        losses.add(meanLoss(sd, monitor));
+        log.info("initial loss {} per pair (its positive + {} negatives; {} training pairs)", f4(losses.get(0)),
                 o.negatives, monitored);
-        long step = 0;
+        long[] step = {0};
         long start = System.nanoTime();
-        long lastLog = start;
-        for (int epoch = 0; epoch < o.epochs; epoch++) {
+        long[] lastLog = {start};
+        INDArray[] best = new INDArray[2];
+        EarlyStopping.Outcome outcome = EarlyStopping.run("samediff", o.epochs, epoch -> {
             long done = 0;
             for (org.nd4j.linalg.dataset.api.MultiDataSet batch : batches.nextEpoch()) {
                 sd.fit(placeholders(batch));
-                step++;
+                step[0]++;
                 done += batch.getFeatures(0).size(0);
                 long now = System.nanoTime();
-                if (now - lastLog > 5_000_000_000L) {
-                    lastLog = now;
+                if (now - lastLog[0] > 5_000_000_000L) {
+                    lastLog[0] = now;
                     double sec = (now - start) / 1e9;
-                    log.info("epoch {}/{} step {}/{} | {} pairs/s | ETA {} s", epoch + 1, o.epochs, step,
-                            totalSteps, Math.round(((double) epoch * n + done) / sec),
-                            Math.round(sec / step * (totalSteps - step)));
+                    log.info("epoch {} step {} of {} | {} pairs/s", epoch + 1, step[0] - epoch * stepsPerEpoch,
+                            stepsPerEpoch, Math.round(((double) epoch * n + done) / sec));
                 }
             }
-            epochLoss[epoch + 1] = meanLoss(sd, monitor);
-            log.info("epoch {}/{} done: loss {} per pair", epoch + 1, o.epochs, f4(epochLoss[epoch + 1]));
-        }
+            losses.add(meanLoss(sd, monitor));
+            log.info("epoch {} done: training loss {} per pair", epoch + 1, f4(losses.get(epoch + 1)));
+        }, () -> meanLoss(sd, validation), new EarlyStopping.Snapshot() {
+            @Override
+            public void save() {
+                best[0] = sd.getVariable("W").getArr().dup();
+                best[1] = sd.getVariable("C").getArr().dup();
+            }
+
+            @Override
+            public void restore() {
+                sd.getVariable("W").getArr().assign(best[0]);
+                sd.getVariable("C").getArr().assign(best[1]);
+            }
+        });
+        double[] epochLoss = losses.subList(0, outcome.bestEpoch() + 1).stream().mapToDouble(Double::doubleValue)
+                .toArray();
+        int epochs = outcome.bestEpoch();
         double seconds = (System.nanoTime() - start) / 1e9;
-        double pairsPerSecond = (double) n * o.epochs / seconds;
-        log.info("trained {} steps in {} s, {} pairs/s", step, Math.round(seconds), Math.round(pairsPerSecond));
+        double pairsPerSecond = (double) n * outcome.epochsTrained() / seconds;
+        log.info("trained {} steps in {} s, {} pairs/s", step[0], Math.round(seconds), Math.round(pairsPerSecond));
 
         // ---- evaluation ----
         float[][] w = sd.getVariable("W").getArr().toFloatMatrix();
@@ -211,8 +239,9 @@ public final class SameDiffTagEmbeddings {
         out.printf(Locale.ROOT, "  %-46s %7.4f %8.4f%n", "SameDiff model, SkipGramSameDiff.skipGram", auc, hits);
         out.printf(Locale.ROOT, "  %-46s %7.4f %8.4f%n", "popularity (tag frequency, no model)", popularityAuc,
                 popularityHits);
-        out.printf(Locale.ROOT, "Training: %d epochs x %d steps, %.1f s, %.0f pairs/s; loss per pair %.4f -> %.4f%n",
-                o.epochs, stepsPerEpoch, seconds, pairsPerSecond, epochLoss[0], epochLoss[o.epochs]);
+        out.printf(Locale.ROOT, "Training: %d epochs (parameters of epoch %d kept) x %d steps, %.1f s, %.0f pairs/s;"
+                        + " loss per pair %.4f -> %.4f%n", outcome.epochsTrained(), epochs, stepsPerEpoch, seconds,
+                pairsPerSecond, epochLoss[0], epochLoss[epochs]);
         return new Result(n, split.numTest(), epochLoss, auc, popularityAuc, hits, popularityHits, pairsPerSecond);
     }
 

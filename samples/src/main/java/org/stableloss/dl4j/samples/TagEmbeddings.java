@@ -30,6 +30,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.weights.WeightInitDistribution;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
@@ -69,7 +70,8 @@ public final class TagEmbeddings {
     static final class Options {
         String data;
         String out = "target/tag-embeddings";
-        int epochs = 4;
+        /** 0: chosen by early stopping ({@link Trainer#selectEpochs}). */
+        int epochs;
         int dim = 32;
         int negatives = 5;
         int batch = 256;
@@ -129,7 +131,10 @@ public final class TagEmbeddings {
               --data FILE        sample<TAB>tag1,tag2,...[<TAB>more columns] per line, plain or .gz
                                  (default: the bundled Debtags snapshot, 14,663 Debian packages, 488 tags)
               --out DIR          output directory: metrics.json and PNG charts (default target/tag-embeddings)
-              --epochs N         training epochs (default 4)
+              --epochs N         training epochs (default: chosen by early stopping: a LossSkipGram run on
+                                 90% of the training pairs trains until its loss on the other 10% stops
+                                 improving; every run then trains that run's best number of epochs on all
+                                 the training pairs)
               --dim D            embedding size (default 32)
               --negatives K      sampled negative tags per positive pair (default 5)
               --batch N          positive pairs per minibatch (default 256)
@@ -164,6 +169,7 @@ public final class TagEmbeddings {
     /** One training run's outcome. */
     static final class RunResult {
         RunSpec spec;
+        /** Mean training loss of each epoch, up to the one whose parameters the run kept. */
         double[] epochLoss;
         /** {fractional epoch, mean loss per example over the last tenth of an epoch} */
         List<double[]> lossCurve = new ArrayList<>();
@@ -188,8 +194,8 @@ public final class TagEmbeddings {
         log.info("data {}: {} samples, {} tags, {} pairs -> {} training, {} held out", data.source(),
                 data.numSamples(), data.numTags(), data.numPairs(), split.numTrain(), split.numTest());
         log.info("model: dim {}, {} negatives per pair, batch {}, {} epochs, seed {}; ND4J backend {}, {} threads",
-                o.dim, o.negatives, o.batch, o.epochs, o.seed, Nd4j.getBackend().getClass().getSimpleName(),
-                Nd4j.getEnvironment().maxThreads());
+                o.dim, o.negatives, o.batch, o.epochs > 0 ? o.epochs : "early-stopped", o.seed,
+                Nd4j.getBackend().getClass().getSimpleName(), Nd4j.getEnvironment().maxThreads());
         if (System.getenv("OMP_NUM_THREADS") == null) {
             log.warn("OMP_NUM_THREADS is not set: the arrays here are small, and on a busy machine ND4J's OpenMP"
                     + " threads can slow every op down many times; OMP_NUM_THREADS=1 is usually fastest");
@@ -212,10 +218,12 @@ public final class TagEmbeddings {
         }
         List<RunResult> results = new ArrayList<>();
         ComputationGraph bestGraph = null;
+        EarlyStopping.Outcome selection = o.epochs > 0 ? null : trainer.selectEpochs(specs.get(0));
+        int epochs = o.epochs > 0 ? o.epochs : selection.bestEpoch();
         for (RunSpec spec : specs) {
             ComputationGraph g = buildGraph(data.numSamples(), data.numTags(), o.dim, o.negatives, spec.loss(),
                     spec.activation(), o.updater, spec.lr(), o.seed);
-            RunResult r = trainer.train(g, spec);
+            RunResult r = trainer.train(g, spec, epochs);
             r.eval = trainer.evaluate(g);
             log.info("[{}] done: AUC {}, hits@10 {}, {} pairs/s, {} non-finite steps", spec.name(),
                     f4(r.eval.auc()), f4(r.eval.hitsAt10()), Math.round(r.pairsPerSecond), r.nonfiniteSteps);
@@ -254,7 +262,11 @@ public final class TagEmbeddings {
         dataInfo.put("test_pairs", split.numTest());
         metrics.put("data", dataInfo);
         Map<String, Object> config = new LinkedHashMap<>();
-        config.put("epochs", o.epochs);
+        config.put("epochs", epochs);
+        config.put("early_stopping", o.epochs == 0);
+        if (selection != null) {
+            config.put("early_stopping_validation_loss", selection.validationLoss());
+        }
         config.put("dim", o.dim);
         config.put("negatives", o.negatives);
         config.put("batch", o.batch);
@@ -336,8 +348,8 @@ public final class TagEmbeddings {
         private final TagData data;
         private final TagData.Split split;
         private final Options o;
+        /** Evaluation, examples and the popularity baseline: the split's training and held-out pairs. */
         private final TagPairs pairs;
-
         Trainer(TagData data, TagData.Split split, Options o) {
             this.data = data;
             this.split = split;
@@ -345,64 +357,117 @@ public final class TagEmbeddings {
             this.pairs = new TagPairs(data, split);
         }
 
-        RunResult train(ComputationGraph g, RunSpec spec) {
-            int n = split.numTrain();
-            int stepsPerEpoch = pairs.batchesPerEpoch(o.batch);
-            long totalSteps = (long) stepsPerEpoch * o.epochs;
-            TagPairs.Batches batches = pairs.batches(o.negatives, o.batch, o.seed);
+        /**
+         * The number of epochs for the runs: trains {@code spec}'s model on 90% of the training pairs until its loss on
+         * the other 10% has not improved for {@link EarlyStopping#PATIENCE} epochs; the outcome's best epoch.
+         */
+        EarlyStopping.Outcome selectEpochs(RunSpec spec) {
+            TagPairs fit = new TagPairs(data, EarlyStopping.carve(split, EarlyStopping.VALIDATION_FRACTION,
+                    o.seed + 3));
+            List<MultiDataSet> validation = fit.heldOutBatches(o.negatives, o.batch, o.seed + 4);
+            ComputationGraph g = buildGraph(data.numSamples(), data.numTags(), o.dim, o.negatives, spec.loss(),
+                    spec.activation(), o.updater, spec.lr(), o.seed);
+            log.info("choosing the number of epochs: {} on {} training pairs, validation loss on {} pairs set aside",
+                    spec.lossName(), fit.split().numTrain(), fit.split().numTest());
+            return run(g, new RunSpec("epoch-selection", spec.lossName(), spec.loss(), spec.activation(), spec.lr()),
+                    0, fit, validation).outcome;
+        }
+
+        /** Trains {@code epochs} epochs on all the training pairs. */
+        RunResult train(ComputationGraph g, RunSpec spec, int epochs) {
+            return run(g, spec, epochs, pairs, List.of()).result;
+        }
+
+        private record Trained(RunResult result, EarlyStopping.Outcome outcome) {
+        }
+
+        /** Mean per-example score over the validation batches. */
+        private static double validationLoss(ComputationGraph g, List<MultiDataSet> validation) {
+            double sum = 0;
+            long count = 0;
+            for (MultiDataSet b : validation) {
+                long mb = b.getFeatures(0).size(0);
+                sum += g.score(b) * mb;
+                count += mb;
+            }
+            return sum / count;
+        }
+
+        /**
+         * Trains on {@code trainPairs} {@code fixedEpochs} epochs, or, when it is 0, until the loss on
+         * {@code validation} stops improving (keeping the best epoch's parameters).
+         */
+        private Trained run(ComputationGraph g, RunSpec spec, int fixedEpochs, TagPairs trainPairs,
+                            List<MultiDataSet> validation) {
+            int n = trainPairs.split().numTrain();
+            int stepsPerEpoch = trainPairs.batchesPerEpoch(o.batch);
+            TagPairs.Batches batches = trainPairs.batches(o.negatives, o.batch, o.seed);
             RunResult r = new RunResult();
             r.spec = spec;
-            r.epochLoss = new double[o.epochs];
-            log.info("[{}] training {} with lr {}: {} epochs x {} steps", spec.name(), spec.lossName(),
-                    trim(spec.lr()), o.epochs, stepsPerEpoch);
+            List<Double> epochLoss = new ArrayList<>();
+            log.info("[{}] training {} with lr {}: {} x {} steps", spec.name(), spec.lossName(),
+                    trim(spec.lr()), fixedEpochs > 0 ? fixedEpochs + " epochs" : "early-stopped epochs",
+                    stepsPerEpoch);
             long start = System.nanoTime();
-            long lastLog = start;
-            long step = 0;
+            long[] lastLog = {start};
+            long[] step = {0};
             int window = Math.max(1, stepsPerEpoch / 10);
-            double winSum = 0;
-            long winCount = 0;
-            for (int epoch = 0; epoch < o.epochs; epoch++) {
+            double[] win = new double[2];
+            INDArray[] best = new INDArray[1];
+            EarlyStopping.Snapshot snapshot = new EarlyStopping.Snapshot() {
+                @Override
+                public void save() {
+                    best[0] = g.params().dup();
+                }
+
+                @Override
+                public void restore() {
+                    g.setParams(best[0]);
+                }
+            };
+            EarlyStopping.Outcome outcome = EarlyStopping.run(spec.name(), fixedEpochs, epoch -> {
                 double lossSum = 0;
                 long lossCount = 0;
                 int b = 0;
                 for (MultiDataSet batch : batches.nextEpoch()) {
                     int mb = (int) batch.getFeatures(0).size(0);
                     g.fit(batch);
-                    step++;
+                    step[0]++;
                     double score = g.score();
                     if (Double.isFinite(score)) {
                         lossSum += score * mb;
                         lossCount += mb;
-                        winSum += score * mb;
-                        winCount += mb;
+                        win[0] += score * mb;
+                        win[1] += mb;
                     } else {
                         r.nonfiniteSteps++;
                     }
                     b += mb;
-                    if (step % window == 0 || b == n) {
+                    if (step[0] % window == 0 || b == n) {
                         r.lossCurve.add(new double[]{epoch + (double) b / n,
-                                winCount == 0 ? Double.NaN : winSum / winCount});
-                        winSum = 0;
-                        winCount = 0;
+                                win[1] == 0 ? Double.NaN : win[0] / win[1]});
+                        win[0] = 0;
+                        win[1] = 0;
                     }
                     long now = System.nanoTime();
-                    if (now - lastLog > 5_000_000_000L) {
-                        lastLog = now;
+                    if (now - lastLog[0] > 5_000_000_000L) {
+                        lastLog[0] = now;
                         double sec = (now - start) / 1e9;
                         double pairsDone = (double) epoch * n + b;
-                        log.info("[{}] epoch {}/{} step {}/{} | {} pairs/s | loss {} | ETA {} s", spec.name(),
-                                epoch + 1, o.epochs, step, totalSteps, Math.round(pairsDone / sec),
-                                lossCount == 0 ? "NaN" : f4(lossSum / lossCount),
-                                Math.round(sec / step * (totalSteps - step)));
+                        log.info("[{}] epoch {}{} step {} | {} pairs/s | loss {}", spec.name(), epoch + 1,
+                                fixedEpochs > 0 ? "/" + fixedEpochs : "", step[0], Math.round(pairsDone / sec),
+                                lossCount == 0 ? "NaN" : f4(lossSum / lossCount));
                     }
                 }
-                r.epochLoss[epoch] = lossCount == 0 ? Double.NaN : lossSum / lossCount;
-                log.debug("[{}] epoch {} mean loss {}", spec.name(), epoch + 1, r.epochLoss[epoch]);
-            }
-            r.steps = step;
+                epochLoss.add(lossCount == 0 ? Double.NaN : lossSum / lossCount);
+                log.info("[{}] epoch {} done: training loss {}", spec.name(), epoch + 1, f4(epochLoss.get(epoch)));
+            }, () -> validationLoss(g, validation), snapshot);
+            r.epochLoss = epochLoss.subList(0, outcome.bestEpoch()).stream().mapToDouble(Double::doubleValue)
+                    .toArray();
+            r.steps = step[0];
             r.trainSeconds = (System.nanoTime() - start) / 1e9;
-            r.pairsPerSecond = (double) n * o.epochs / r.trainSeconds;
-            return r;
+            r.pairsPerSecond = (double) n * outcome.epochsTrained() / r.trainSeconds;
+            return new Trained(r, outcome);
         }
 
         /** Scores by the model's logits. */
