@@ -37,7 +37,7 @@ final class FastPath {
     /** Set to {@code false} to force the portable ND4J path, or to {@code scalar} to force the scalar host loops. */
     static final String PROPERTY = "org.stableloss.dl4j.fastPath";
     /** Without the vector module, calls up to this many elements take the scalar host loop. */
-    static final long SCALAR_LIMIT = 1 << 15;
+    static final long SCALAR_LIMIT = 1 << 18;
     /** Elements copied to the heap scratch arrays at a time. */
     static final int CHUNK = 1024;
 

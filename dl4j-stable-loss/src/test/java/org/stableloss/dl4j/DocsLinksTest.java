@@ -35,14 +35,8 @@ import org.junit.jupiter.api.Test;
  *   <li>Javadoc {@code <a href="...">} with a relative target resolves against the repository root.</li>
  * </ul>
  * Absolute URLs (http, https, mailto) are not fetched.
- *
- * <p>{@link #PENDING} lists files another branch is adding; a link to one of them is accepted while it is absent
- * and checked normally (anchors included) once it exists. Remove an entry when its file has landed.
  */
 class DocsLinksTest {
-
-    /** Files linked from the docs that another branch adds (release: LICENSE; adoption: docs/migrating.md). */
-    static final Set<String> PENDING = Set.of("LICENSE", "docs/migrating.md");
 
     private static final Pattern MD_LINK = Pattern.compile("!?\\[[^\\]]*]\\(\\s*<?([^)\\s>]+)>?(?:\\s+\"[^\"]*\")?\\s*\\)");
     private static final Pattern HTML_LINK = Pattern.compile("(?:href|src)\\s*=\\s*\"([^\"]+)\"");
@@ -92,7 +86,7 @@ class DocsLinksTest {
                 while (m.find()) {
                     String path = m.group();
                     if (path.contains("/target/") || path.startsWith("target/") || path.contains("*")
-                            || path.contains("...") || PENDING.contains(path)) {
+                            || path.contains("...")) {
                         continue;
                     }
                     if (!Files.exists(root.resolve(path))) {
@@ -104,7 +98,7 @@ class DocsLinksTest {
                     String target = href.group(1);
                     if (!isAbsolute(target) && !target.startsWith("#") && !target.contains("...")) {
                         String path = decode(target.split("#", 2)[0]);
-                        if (!Files.exists(root.resolve(path)) && !PENDING.contains(path)) {
+                        if (!Files.exists(root.resolve(path))) {
                             missing.add(root.relativize(file) + ":" + (i + 1) + ": href " + target);
                         }
                     }
@@ -162,9 +156,8 @@ class DocsLinksTest {
         if (!file.startsWith(root)) {
             return "points outside the repository";
         }
-        String relative = root.relativize(file).toString().replace('\\', '/');
         if (!Files.exists(file)) {
-            return PENDING.contains(relative) ? null : "no such file";
+            return "no such file";
         }
         if (parts.length == 1 || parts[1].isEmpty()) {
             return null;

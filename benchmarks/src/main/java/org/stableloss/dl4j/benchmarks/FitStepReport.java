@@ -1,6 +1,7 @@
 package org.stableloss.dl4j.benchmarks;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -12,12 +13,14 @@ import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.runner.options.VerboseMode;
 
 /**
  * Runs a fit-step benchmark ({@link FitStepBenchmark} or {@link TagModelTrainingBenchmark}) for the three peers
  * interleaved: in each round, one JMH fork per shape and peer, in turn, so that a slow spell of a shared machine
- * hits all peers alike; then keeps each peer's best round and prints a Markdown table of step times, the step-time
- * ratio LossSkipGram / LossBinaryXENT, and each loss's own share of the step (its step minus the floor step).
+ * hits all peers alike (the peers are {@link FitStepBenchmark#lossOf}'s). A fork's figure is the median of its measured iterations (robust to one disturbed
+ * iteration); each peer keeps its best round. Prints a Markdown table of step times, the step-time ratio
+ * LossSkipGram / LossBinaryXENT, and each loss's own share of the step (its step minus the floor step).
  *
  * <pre>
  *   FitStepReport [--benchmark FitStepBenchmark|TagModelTrainingBenchmark] [--shapes 256x6,256x1024,...]
@@ -29,9 +32,16 @@ import org.openjdk.jmh.runner.options.TimeValue;
  */
 public final class FitStepReport {
 
-    private static final String[] PEERS = {"LossSkipGram", "LossBinaryXENT", "floor"};
+    private static final String[] PEERS = {"LossSkipGram", "LossBinaryXENT", "mse", "floor"};
 
     private FitStepReport() {
+    }
+
+    private static double median(double[] values) {
+        double[] v = values.clone();
+        Arrays.sort(v);
+        int n = v.length;
+        return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
     }
 
     /**
@@ -64,7 +74,7 @@ public final class FitStepReport {
                             .warmupTime(TimeValue.seconds(1))
                             .measurementIterations(Integer.parseInt(opt.get("--iterations")))
                             .measurementTime(TimeValue.seconds(1))
-                            .shouldFailOnError(true);
+                            .shouldFailOnError(true).verbosity(VerboseMode.SILENT);
                     if (!tagModel) {
                         b.param("shape", shape).param("dtype", opt.get("--dtype"));
                     }
@@ -77,28 +87,33 @@ public final class FitStepReport {
                     }
                     b.jvmArgs(jvmArgs.toArray(String[]::new));
                     RunResult r = new Runner(b.build()).runSingle();
-                    double ms = r.getPrimaryResult().getScore();
+                    double ms = median(r.getBenchmarkResults().stream()
+                            .flatMap(result -> result.getIterationResults().stream())
+                            .mapToDouble(i -> i.getPrimaryResult().getScore()).toArray());
                     System.err.printf(Locale.ROOT, "round %d %s %s: %.3f ms%n", round, shape, peer, ms);
-                    double[] times = best.computeIfAbsent(shape, s -> new double[] {Double.MAX_VALUE,
-                            Double.MAX_VALUE, Double.MAX_VALUE});
+                    double[] times = best.computeIfAbsent(shape, s -> {
+                        double[] t = new double[PEERS.length];
+                        Arrays.fill(t, Double.MAX_VALUE);
+                        return t;
+                    });
                     int p = List.of(PEERS).indexOf(peer);
                     times[p] = Math.min(times[p], ms);
                 }
             }
         }
-        System.out.printf(Locale.ROOT, "%s, %s, %d rounds, best of each; forks: %s, vector module %s%n%n",
+        System.out.printf(Locale.ROOT, "%s, %s, %d rounds, best fork median of each; forks: %s, vector module %s%n%n",
                 benchmark, tagModel ? "tag model" : opt.get("--dtype"), rounds,
                 opt.get("--jvm").isEmpty() ? System.getProperty("java.home") : opt.get("--jvm"),
                 opt.get("--vector"));
-        System.out.println("| shape | LossSkipGram ms | LossBinaryXENT ms | floor ms | step ratio | "
+        System.out.println("| shape | LossSkipGram ms | LossBinaryXENT ms | MSE ms | floor ms | step ratio | "
                 + "LossSkipGram share ms | LossBinaryXENT share ms | share ratio |");
-        System.out.println("|---|---|---|---|---|---|---|---|");
+        System.out.println("|---|---|---|---|---|---|---|---|---|");
         for (Map.Entry<String, double[]> e : best.entrySet()) {
             double[] t = e.getValue();
-            double sg = t[0] - t[2];
-            double xe = t[1] - t[2];
-            System.out.printf(Locale.ROOT, "| %s | %.3f | %.3f | %.3f | %.2f | %.3f | %.3f | %.2f |%n",
-                    e.getKey(), t[0], t[1], t[2], t[0] / t[1], sg, xe, sg / xe);
+            double sg = t[0] - t[3];
+            double xe = t[1] - t[3];
+            System.out.printf(Locale.ROOT, "| %s | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f |%n",
+                    e.getKey(), t[0], t[1], t[2], t[3], t[0] / t[1], sg, xe, sg / xe);
         }
     }
 }

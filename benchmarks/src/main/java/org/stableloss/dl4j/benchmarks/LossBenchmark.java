@@ -37,8 +37,8 @@ import org.stableloss.dl4j.LossSkipGram;
  * {@code memoryFloor} is the copy plus one op that reads logits and labels and writes an array of their size (what
  * any loss must at least do).
  *
- * <p>Arrays are [rows, 1024] with {@code elements / 1024} rows (one row below 1024); labels are hard, one positive
- * per 6 columns; logits are N(0, 3).
+ * <p>Arrays are [minibatch, nOut] ({@code shape}, the shapes of {@link FitStepBenchmark} and two more); labels are
+ * hard, one positive per 6 columns; logits are N(0, 3).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -51,9 +51,9 @@ public class LossBenchmark {
     private static final WorkspaceConfiguration WORKSPACE = WorkspaceConfiguration.builder()
             .policyAllocation(AllocationPolicy.STRICT).policyLearning(LearningPolicy.FIRST_LOOP).build();
 
-    /** 2^10 .. 2^22 elements. */
-    @Param({"1024", "8192", "32768", "131072", "1048576", "4194304"})
-    public int elements;
+    /** Minibatch x outputs. */
+    @Param({"256x6", "64x1024", "256x1024", "1024x1024", "2048x1024", "4096x1024"})
+    public String shape;
 
     /** The arrays' dtype. */
     @Param({"FLOAT"})
@@ -81,8 +81,9 @@ public class LossBenchmark {
         });
         Nd4j.getRandom().setSeed(42);
         DataType dt = DataType.valueOf(dtype);
-        int cols = Math.min(elements, 1024);
-        int rows = elements / cols;
+        String[] mbByOut = shape.split("x");
+        int rows = Integer.parseInt(mbByOut[0]);
+        int cols = Integer.parseInt(mbByOut[1]);
         logits = Nd4j.randn(DataType.DOUBLE, rows, cols).muli(3).castTo(dt);
         labels = Nd4j.zeros(dt, rows, cols);
         for (int c = 0; c < cols; c += 6) {

@@ -28,7 +28,8 @@ import org.stableloss.dl4j.samples.TagEmbeddings;
  * {@code DotProductVertex}, {@code LossLayer}; Adam) on the bundled Debtags data ({@link TagData#loadBundled}: 14,663
  * samples, 488 tags): {@code ComputationGraph.fit} on one {@code MultiDataSet} of {@value #PAIRS} (sample, tag) pairs
  * x (1 + K) tags, K = 5, with {@code LossSkipGram} (exact, IDENTITY) against DL4J's {@code LossBinaryXENT} + SIGMOID
- * and against the same step with IDENTITY + MSE (the {@code floor}: everything but a skip-gram loss).
+ * and against the same step with IDENTITY and {@code LossMSE} ({@code mse}) or a loss that does no work
+ * ({@code floor}).
  *
  * <p>The minibatches are built once, from training pairs of {@code TagData.split(0.1, 42)} with K uniformly drawn
  * tags the sample does not have, and the benchmark cycles through {@value #MINIBATCHES} of them (one {@code fit} per
@@ -52,8 +53,11 @@ public class TagModelTrainingBenchmark {
     static final int NEGATIVES = 5;
     static final int DIM = 32;
 
-    /** {@code LossSkipGram} (IDENTITY), {@code LossBinaryXENT} (SIGMOID) or {@code floor} (IDENTITY + MSE). */
-    @Param({"LossSkipGram", "LossBinaryXENT", "floor"})
+    /**
+     * {@code LossSkipGram} (IDENTITY), {@code LossBinaryXENT} (SIGMOID), {@code mse} or {@code floor}
+     * ({@link ZeroLoss}), both IDENTITY.
+     */
+    @Param({"LossSkipGram", "LossBinaryXENT", "mse", "floor"})
     public String loss;
 
     private ComputationGraph graph;

@@ -19,6 +19,7 @@ public final class CliArgs {
     public static final class UsageException extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
+        /** @param message what is wrong, naming the option, what was expected and what was given */
         public UsageException(String message) {
             super(message);
         }
@@ -27,6 +28,10 @@ public final class CliArgs {
     /** A job on parsed options; returns its exit code. A {@link TagData.DataException} means bad data (exit 1). */
     @FunctionalInterface
     public interface Job<O> {
+        /**
+         * @param options the parsed options
+         * @return the exit code (0 for success)
+         */
         int run(O options);
     }
 
@@ -68,6 +73,11 @@ public final class CliArgs {
     /** Takes one option: its key ({@code --epochs}) and its value, null for a flag. */
     @FunctionalInterface
     public interface OptionHandler {
+        /**
+         * @param key   the option, e.g. {@code --epochs}
+         * @param value its value, or null for a flag
+         * @throws UsageException for an unknown option or a bad value
+         */
         void option(String key, String value);
     }
 

@@ -38,13 +38,11 @@ import org.stableloss.dl4j.samediff.SkipGramSameDiff;
  * <p>Rows are looked up as {@code sd.oneHot(idx, V).mmul(table)}, not with {@code sd.gather}, whose backprop is wrong
  * in ND4J 1.0.0-M2.1 (duplicate indices; two gathers in one graph fail to build the gradient). The one-hot product is
  * an exact row selection but costs O(B * V * D) per minibatch of B pairs, forward and backward, and the sample
- * vocabulary is the big one (14,663 in the bundled data). Measured on one core of a shared 2-core machine (load ~4):
- * a 256-pair step took 25-38 ms with 14,663 samples against 12-15 ms with 488 (the rest is SameDiff running its ops
- * one by one), and 8 ms in {@link TagEmbeddings}' ComputationGraph ({@code TagModelTrainingBenchmark}). Larger
- * minibatches do not help, since the product grows with B. By default (256-pair minibatches, Adam 0.005, as
- * {@link TagEmbeddings}) it trains until the loss on validation pairs (10% of the training pairs, set aside) stops
- * improving ({@link EarlyStopping}) and keeps the best epoch: too many epochs overfit the per-sample embeddings on the
- * bundled data (8 epochs: held-out AUC 0.853 instead of 0.887 after 4), too few underfit smaller data sets.
+ * vocabulary is the big one (14,663 in the bundled data), so a step costs several times that of {@link TagEmbeddings}'
+ * ComputationGraph; larger minibatches do not help, since the product grows with B. By default (256-pair minibatches,
+ * Adam 0.005, as {@link TagEmbeddings}) it trains until the loss on validation pairs (10% of the training pairs, set
+ * aside) stops improving ({@link EarlyStopping}) and keeps the best epoch, so that the per-sample embeddings neither
+ * overfit large data nor underfit small data; {@code --epochs N} trains N epochs instead.
  *
  * <p>Training batches (negatives) and evaluation on held-out (sample, tag) pairs ({@link TagData#split}) come from
  * {@link TagPairs}, as in {@link TagEmbeddings}: ROC AUC of the held-out pairs' scores against those of random tags
@@ -117,6 +115,11 @@ public final class SameDiffTagEmbeddings {
                   double hitsAt10, double popularityHitsAt10, double pairsPerSecond) {
     }
 
+    /**
+     * Runs the sample; on failure exits with code 1 (bad data) or 2 (bad command line, see {@code --help}).
+     *
+     * @param args the options
+     */
     public static void main(String[] args) {
         CliArgs.exitOnFailure(run(args, System.out, System.err));
     }
@@ -139,8 +142,8 @@ public final class SameDiffTagEmbeddings {
                 o.epochs > 0 ? o.epochs : "early-stopped", o.lr, o.seed,
                 Nd4j.getBackend().getClass().getSimpleName(), Nd4j.getEnvironment().maxThreads());
         if (System.getenv("OMP_NUM_THREADS") == null) {
-            log.warn("OMP_NUM_THREADS is not set: the arrays here are small, and on a busy machine ND4J's OpenMP"
-                    + " threads can slow every op down many times; OMP_NUM_THREADS=1 is usually fastest");
+            log.warn("OMP_NUM_THREADS is not set: the arrays here are small, and when other work shares the cores"
+                    + " ND4J's OpenMP threads can slow every op down many times; OMP_NUM_THREADS=1 is usually fastest");
         }
 
         TagPairs pairs = new TagPairs(data, split);

@@ -150,6 +150,11 @@ public final class TagEmbeddings {
               --help             this text
             """;
 
+    /**
+     * Runs the sample; on failure exits with code 1 (bad data) or 2 (bad command line, see {@code --help}).
+     *
+     * @param args the options
+     */
     public static void main(String[] args) {
         CliArgs.exitOnFailure(run(args, System.out, System.err));
     }
@@ -197,11 +202,8 @@ public final class TagEmbeddings {
                 o.dim, o.negatives, o.batch, o.epochs > 0 ? o.epochs : "early-stopped", o.seed,
                 Nd4j.getBackend().getClass().getSimpleName(), Nd4j.getEnvironment().maxThreads());
         if (System.getenv("OMP_NUM_THREADS") == null) {
-            log.warn("OMP_NUM_THREADS is not set: the arrays here are small, and on a busy machine ND4J's OpenMP"
-                    + " threads can slow every op down many times; OMP_NUM_THREADS=1 is usually fastest");
-        }
-        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
-            log.warn("JVM without --add-modules jdk.incubator.vector: LossSkipGram runs its slower portable path");
+            log.warn("OMP_NUM_THREADS is not set: the arrays here are small, and when other work shares the cores"
+                    + " ND4J's OpenMP threads can slow every op down many times; OMP_NUM_THREADS=1 is usually fastest");
         }
 
         Trainer trainer = new Trainer(data, split, o);
