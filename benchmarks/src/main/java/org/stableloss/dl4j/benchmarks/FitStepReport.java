@@ -28,7 +28,7 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  *                 [--warmup 3] [--iterations 5]
  * </pre>
  * {@code --jvm} selects the forks' JDK (default: the running one); {@code --vector} adds
- * {@code --add-modules=jdk.incubator.vector} to the forks (default true). {@code benchmarks/fit-step.sh} runs it.
+ * {@code --add-modules=jdk.incubator.vector} to the forks (default true). {@code benchmarks/run.sh --fit-step} runs it.
  */
 public final class FitStepReport {
 
