@@ -129,6 +129,12 @@ public final class ExtendExistingModel {
               --help         this text
             """;
 
+    /**
+     * Runs the sample; on failure exits with code 1 (bad data, model or I/O) or 2 (bad command line, see
+     * {@code --help}).
+     *
+     * @param args the options
+     */
     public static void main(String[] args) {
         CliArgs.exitOnFailure(run(args, System.out, System.err));
     }
