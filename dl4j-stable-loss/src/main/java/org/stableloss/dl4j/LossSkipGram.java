@@ -39,7 +39,7 @@ import org.stableloss.dl4j.internal.Precision;
  *             dL/dx as differentiating that formula gives: 0 where the clamp is active (|x| >= log((1-eps)/eps))
  * </pre>
  * {@code softplus(-x) = -log sigmoid(x)}: the exact mode never saturates. A positive pair at logit -100 has loss
- * 100 and gradient -1 (DL4J's {@code LossBinaryXENT}: 11.5 and 0). The math lives in {@link SkipGramKernels}.
+ * 100 and gradient -1 (DL4J's {@code LossBinaryXENT}: 11.5 and 0).
  *
  * <h2>Activation</h2>
  * The layer's activation must be {@code IDENTITY} or {@code SIGMOID}; either way {@code preOutput} is taken as
@@ -61,6 +61,17 @@ import org.stableloss.dl4j.internal.Precision;
  * bounds against its own formula. Outputs have {@code preOutput}'s dtype. Finite inputs never give NaN or Inf;
  * an infinite logit gives the limits (loss 0 or +Inf, gradient 0 or -+weight); a NaN logit gives NaN in its own
  * entries only.
+ *
+ * <h2>Implementations</h2>
+ * Each method computes only what it returns ({@code computeScore} no gradient, {@code computeGradient} no loss). On
+ * the CPU backend, FLOAT and DOUBLE arrays take a host path computed in double precision in Java: on the JDK vector
+ * API when the JVM runs with {@code --add-modules jdk.incubator.vector} (JDK 17 to 25), else in plain loops for
+ * calls of up to 2^18 elements; large calls use at most {@code Nd4j.getEnvironment().maxThreads()} threads of one
+ * shared pool, the caller included. Other calls (CUDA, HALF, BFLOAT16, views, larger calls without the vector
+ * module) run backend-neutral ND4J ops with temporaries in a per-thread workspace, which
+ * {@link #releaseThreadWorkspace()} frees. All paths meet the bounds above; results of separate calls on the same
+ * inputs (e.g. {@code computeGradient} and {@code computeGradientAndScore}) agree within them, not always to the
+ * last bit. {@code -Dorg.stableloss.dl4j.fastPath=false} forces the ND4J ops, {@code =scalar} the plain loops.
  *
  * <p>Instances are immutable and thread-safe, and survive DL4J's JSON and Java serialization; the class name is
  * part of saved models and never changes. JSON that leaves a field out gets its default (mode EXACT, pair weights 1,

@@ -59,12 +59,24 @@ public final class LossSwap {
     private LossSwap() {
     }
 
-    /** {@link #replaceBinaryXent(MultiLayerNetwork, LossSkipGram)} with the exact mode and pair weights 1. */
+    /**
+     * {@link #replaceBinaryXent(MultiLayerNetwork, LossSkipGram)} with the exact mode and pair weights 1.
+     *
+     * @param net an initialised network; not modified
+     * @return a new, initialised network with copies of the parameters, updater state and counters
+     * @throws IllegalArgumentException as {@link #replaceBinaryXent(MultiLayerNetwork, LossSkipGram)}
+     */
     public static MultiLayerNetwork replaceBinaryXent(MultiLayerNetwork net) {
         return replaceBinaryXent(net, new LossSkipGram());
     }
 
-    /** {@link #replaceBinaryXent(ComputationGraph, LossSkipGram)} with the exact mode and pair weights 1. */
+    /**
+     * {@link #replaceBinaryXent(ComputationGraph, LossSkipGram)} with the exact mode and pair weights 1.
+     *
+     * @param net an initialised graph; not modified
+     * @return a new, initialised graph with copies of the parameters, updater state and counters
+     * @throws IllegalArgumentException as {@link #replaceBinaryXent(ComputationGraph, LossSkipGram)}
+     */
     public static ComputationGraph replaceBinaryXent(ComputationGraph net) {
         return replaceBinaryXent(net, new LossSkipGram());
     }

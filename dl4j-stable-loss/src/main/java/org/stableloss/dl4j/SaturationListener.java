@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * {@code input * W + b} for {@code OutputLayer}/{@code RnnOutputLayer}, the input itself for
  * {@code LossLayer}/{@code RnnLossLayer}: exact whatever the activation, no inverse sigmoid), and the step's labels
  * {@code y} and label mask, and reports per layer ({@link Stats}): the unmasked entries ("pairs"), those with
- * {@code |x| >= T} (saturated), those saturated on the wrong side (y >= 0.5 and x <= -T, or y < 0.5 and x >= T:
+ * {@code |x| >= T} (saturated), those saturated on the wrong side ({@code y >= 0.5} and {@code x <= -T}, or
+ * {@code y < 0.5} and {@code x >= T}:
  * confidently wrong, where {@code LossBinaryXENT} gives almost no gradient), the largest finite |x|, and the
  * non-finite logits (NaN or infinite, counted only there). Entries whose mask is 0 are not counted; masks may be per
  * example [mb, 1] or per output [mb, nOut] (for RNN layers [mb, T] or [mb, nOut, T]). One INFO line per layer and
@@ -304,13 +305,13 @@ public final class SaturationListener extends BaseTrainingListener {
     /**
      * One report on one output layer; immutable.
      *
-     * @param layer            the layer's name (DL4J names unnamed MultiLayerNetwork layers "layer<index>")
+     * @param layer            the layer's name (DL4J names an unnamed MultiLayerNetwork layer by its index)
      * @param iteration        the network's iteration count at the step (before its update)
      * @param threshold        T
      * @param pairs            unmasked entries (examples x outputs, x time steps for RNN layers)
-     * @param saturated        unmasked finite entries with |x| >= T
-     * @param confidentlyWrong saturated entries on the wrong side: label >= 0.5 and x <= -T, or label < 0.5 and
-     *                         x >= T
+     * @param saturated        unmasked finite entries with {@code |x| >= T}
+     * @param confidentlyWrong saturated entries on the wrong side: {@code label >= 0.5} and {@code x <= -T}, or
+     *                         {@code label < 0.5} and {@code x >= T}
      * @param maxAbsLogit      the largest finite |x| over unmasked entries, 0 if none
      * @param nonFinite        unmasked entries whose logit is NaN or infinite
      */
