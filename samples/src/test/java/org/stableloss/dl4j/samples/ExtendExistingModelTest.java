@@ -3,9 +3,6 @@ package org.stableloss.dl4j.samples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -25,15 +22,8 @@ class ExtendExistingModelTest {
     @TempDir
     Path tmp;
 
-    private record Run(int rc, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int rc = ExtendExistingModel.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(rc, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static CliRun run(String... args) {
+        return CliRun.of(ExtendExistingModel::run, args);
     }
 
     /** The share of the fixture's samples in their most common main facet, counted from the file. */
@@ -65,7 +55,7 @@ class ExtendExistingModelTest {
     @Test
     void endToEndOnFixtureThenReloadsTheSavedModel() throws Exception {
         Path out = tmp.resolve("out");
-        Run r = run("--data", FIXTURE.toString(), "--out", out.toString());
+        CliRun r = run("--data", FIXTURE.toString(), "--out", out.toString());
         assertEquals(0, r.rc(), r.err());
         assertTrue(Files.size(out.resolve("training-loss.png")) > 1000);
         assertTrue(Files.isRegularFile(out.resolve("facet-model.zip")));
@@ -88,7 +78,7 @@ class ExtendExistingModelTest {
         assertTrue(sat.get("pairs").asLong() > 0);
         assertEquals(0, sat.get("non_finite").asLong());
 
-        Run again = run("--data", FIXTURE.toString(), "--out", tmp.resolve("out2").toString(), "--model",
+        CliRun again = run("--data", FIXTURE.toString(), "--out", tmp.resolve("out2").toString(), "--model",
                 out.resolve("facet-model.zip").toString(), "--epochs", "1");
         assertEquals(0, again.rc(), again.err());
         JsonNode m2 = new ObjectMapper().readTree(tmp.resolve("out2").resolve("metrics.json").toFile());
@@ -97,14 +87,14 @@ class ExtendExistingModelTest {
 
     @Test
     void badInputIsReported() {
-        Run missing = run("--data", FIXTURE.toString(), "--out", tmp.toString(), "--model",
+        CliRun missing = run("--data", FIXTURE.toString(), "--out", tmp.toString(), "--model",
                 tmp.resolve("nope.zip").toString());
         assertEquals(1, missing.rc());
         assertTrue(missing.err().contains("nope.zip") && missing.err().contains("no such file"), missing.err());
-        Run bad = run("--epochs", "0");
+        CliRun bad = run("--epochs", "0");
         assertEquals(2, bad.rc());
         assertTrue(bad.err().contains("--epochs must be a positive integer"), bad.err());
-        Run help = run("--help");
+        CliRun help = run("--help");
         assertEquals(0, help.rc());
         assertTrue(help.out().contains("--model FILE"));
     }

@@ -5,10 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.File;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -29,15 +26,8 @@ class TagEmbeddingsTest {
     @TempDir
     Path tmp;
 
-    private record Run(int rc, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int rc = TagEmbeddings.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(rc, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static CliRun run(String... args) {
+        return CliRun.of(TagEmbeddings::run, args);
     }
 
     /**
@@ -54,7 +44,7 @@ class TagEmbeddingsTest {
     @Test
     void endToEndOnFixture() throws Exception {
         Path out = tmp.resolve("out");
-        Run r = run("--data", FIXTURE.toString(), "--out", out.toString(), "--epochs", "12", "--lr", "0.01",
+        CliRun r = run("--data", FIXTURE.toString(), "--out", out.toString(), "--epochs", "12", "--lr", "0.01",
                 "--high-lr", "1");
         assertEquals(0, r.rc(), r.err());
         JsonNode m = new ObjectMapper().readTree(out.resolve("metrics.json").toFile());
@@ -130,7 +120,7 @@ class TagEmbeddingsTest {
     void malformedLineNamesFileAndLine() throws Exception {
         Path f = tmp.resolve("bad.tsv");
         Files.writeString(f, "a\tx,y\tdesc\nb\tx\n\nthis line has no tab\n");
-        Run r = run("--data", f.toString(), "--out", tmp.resolve("o").toString());
+        CliRun r = run("--data", f.toString(), "--out", tmp.resolve("o").toString());
         assertEquals(1, r.rc());
         assertOneLine(r.err());
         assertTrue(r.err().contains(f.toString()) && r.err().contains("line 4") && r.err().contains("no tab"),
@@ -151,7 +141,7 @@ class TagEmbeddingsTest {
 
     @Test
     void missingFileAndEmptyDataSet() throws Exception {
-        Run r = run("--data", tmp.resolve("nope.tsv").toString(), "--out", tmp.resolve("o").toString());
+        CliRun r = run("--data", tmp.resolve("nope.tsv").toString(), "--out", tmp.resolve("o").toString());
         assertEquals(1, r.rc());
         assertOneLine(r.err());
         assertTrue(r.err().contains("nope.tsv") && r.err().contains("no such file"), r.err());
@@ -172,7 +162,7 @@ class TagEmbeddingsTest {
     void tooLittleDataToHoldOut() throws Exception {
         Path f = tmp.resolve("one-tag-each.tsv");
         Files.writeString(f, "a\tx\nb\ty\n");
-        Run r = run("--data", f.toString(), "--out", tmp.resolve("o").toString());
+        CliRun r = run("--data", f.toString(), "--out", tmp.resolve("o").toString());
         assertEquals(1, r.rc());
         assertOneLine(r.err());
         assertTrue(r.err().contains("too little data"), r.err());
@@ -180,7 +170,7 @@ class TagEmbeddingsTest {
 
     @Test
     void badOptions() {
-        Run r = run("--epochs", "zero");
+        CliRun r = run("--epochs", "zero");
         assertEquals(2, r.rc());
         assertTrue(r.err().contains("--epochs must be a positive integer"), r.err());
         r = run("--mode", "fuzzy");
