@@ -67,7 +67,7 @@ final class FastPath {
         if (!VECTOR_MODULE && HINT_LOGGED.compareAndSet(false, true)) {
             log.info("LossSkipGram: the JDK vector module is not loaded, so the loss runs plain Java loops or ND4J"
                     + " ops; start the JVM with --add-modules jdk.incubator.vector for its vector kernels, which"
-                    + " compute the loss 2 to 3 times faster (see docs/performance.md)");
+                    + " computed the loss 1.8 to 3.4 times faster in the project's benchmarks (docs/performance.md)");
         }
         return true;
     }

@@ -11,8 +11,8 @@ package org.stableloss.dl4j;
  * </pre>
  * A term whose weight is 0 contributes exactly 0 to the loss, also at an infinite logit. In the clamped mode each
  * softplus is clamped to [clampLow, clampHigh] and the gradient is 0 where {@code |x| >= clampLogit}.
- * Implementations compute only the outputs asked for: the gradient alone needs no {@code log1p}, the loss alone no
- * division.
+ * Implementations compute only the outputs asked for: the gradient alone needs no {@code log1p}, the loss
+ * alone no sigmoid.
  */
 interface HostKernels {
 

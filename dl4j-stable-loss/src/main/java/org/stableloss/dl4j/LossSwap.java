@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
+import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
@@ -94,10 +95,7 @@ public final class LossSwap {
      *                                  message names the layer)
      */
     public static MultiLayerNetwork replaceBinaryXent(MultiLayerNetwork net, LossSkipGram template) {
-        Checks.checkNotNull(net, "net");
-        Checks.checkNotNull(template, "template");
-        Checks.checkArgument(net.params() != null, "net must be initialised (call init()), got a network without"
-                + " parameters");
+        checkSwappable(net, template, "network");
         MultiLayerConfiguration conf = MultiLayerConfiguration.fromJson(net.getLayerWiseConfigurations().toJson());
         int last = conf.getConfs().size() - 1;
         Layer outputLayer = conf.getConf(last).getLayer();
@@ -128,10 +126,7 @@ public final class LossSwap {
      *                                  SIGMOID or IDENTITY (the message names the layer)
      */
     public static ComputationGraph replaceBinaryXent(ComputationGraph net, LossSkipGram template) {
-        Checks.checkNotNull(net, "net");
-        Checks.checkNotNull(template, "template");
-        Checks.checkArgument(net.params() != null, "net must be initialised (call init()), got a graph without"
-                + " parameters");
+        checkSwappable(net, template, "graph");
         ComputationGraphConfiguration conf = ComputationGraphConfiguration.fromJson(net.getConfiguration().toJson());
         Map<String, GraphVertex> vertices = conf.getVertices();
         List<String> seen = new ArrayList<>();
@@ -156,6 +151,14 @@ public final class LossSwap {
         copy.getConfiguration().setEpochCount(net.getEpochCount());
         log.debug("replaced LossBinaryXENT in {} output layer(s) of a ComputationGraph", replaced);
         return copy;
+    }
+
+    /** Both arguments given and the network initialised; {@code kind} names it in the message. */
+    private static void checkSwappable(Model net, LossSkipGram template, String kind) {
+        Checks.checkNotNull(net, "net");
+        Checks.checkNotNull(template, "template");
+        Checks.checkArgument(net.params() != null, "net must be initialised (call init()), got a %s without"
+                + " parameters", kind);
     }
 
     /** Replaces the loss of {@code layer} if it is a LossBinaryXENT; returns whether it did. */
