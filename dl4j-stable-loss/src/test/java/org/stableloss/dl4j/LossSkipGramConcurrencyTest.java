@@ -24,9 +24,13 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * One LossSkipGram instance shared by 4 threads (as DL4J's ParallelWrapper and Spark local mode share it), each
- * calling computeGradientAndScore on its own arrays 50 times: every result is bit-identical to the serial result on
- * the same inputs, an earlier result is not overwritten by a later call, and no input is modified. On the default
- * path (the CPU fast path where available) and on the portable ND4J path (per-thread workspaces).
+ * calling computeGradientAndScore on its own arrays 50 times: every result is the serial result on the same inputs,
+ * an earlier result is not overwritten by a later call, and no input is modified. On the host path's scalar loops
+ * and on the portable ND4J path (per-thread workspaces) the results are bit-identical. On the default path, where
+ * the JVM has the vector module, they are within 2 ulp of the gradient's scale: the serial reference may run
+ * before the JIT compiles the vector kernels, whose compiled exp/log1p round some arguments differently in the
+ * last bit (docs/performance.md, "Reproducibility"); a call that read another thread's arrays or scratch would be
+ * off by far more.
  */
 class LossSkipGramConcurrencyTest {
 
@@ -38,25 +42,30 @@ class LossSkipGramConcurrencyTest {
                        double score, double[] gradient, DataType gradientType) {
     }
 
-    enum Path { DEFAULT, PORTABLE }
+    enum Path { DEFAULT, SCALAR, PORTABLE }
 
-    /** Runs on the default path (the CPU fast path where available) and on the portable ND4J path. */
+    /**
+     * Runs on the default path (the CPU fast path where available), the host path's scalar loops and the portable
+     * ND4J path.
+     */
     @ParameterizedTest
     @EnumSource(Path.class)
     void sharedInstanceGivesSerialResultsFromFourThreads(Path path) throws Exception {
         String saved = System.getProperty(FastPath.PROPERTY);
-        if (path == Path.PORTABLE) {
-            System.setProperty(FastPath.PROPERTY, "false");
+        if (path != Path.DEFAULT) {
+            System.setProperty(FastPath.PROPERTY, path == Path.PORTABLE ? "false" : "scalar");
         }
         try {
             INDArray probe = Nd4j.zeros(DataType.FLOAT, 2, 2);
-            assertEquals(path == Path.DEFAULT && FastPath.available(), FastPath.applies(probe, probe, null),
+            assertEquals(path != Path.PORTABLE && FastPath.available(), FastPath.applies(probe, probe, null),
                     "path taken");
+            boolean vectorKernels = path == Path.DEFAULT && FastPath.applies(probe, probe, null)
+                    && FastPath.vectorized();
             LossSkipGram loss = LossSkipGram.builder().clamped(1e-4).positiveWeight(2).negativeWeight(0.5)
                     .weights(Nd4j.createFromArray(new double[] {1.0, 0.5, 2.0, 1.5, 0.25, 3.0}).reshape(1, 6))
                     .build();
-            runConcurrently(loss);
-            runConcurrently(new LossSkipGram());
+            runConcurrently(loss, vectorKernels);
+            runConcurrently(new LossSkipGram(), vectorKernels);
         } finally {
             if (saved == null) {
                 System.clearProperty(FastPath.PROPERTY);
@@ -66,7 +75,11 @@ class LossSkipGramConcurrencyTest {
         }
     }
 
-    private static void runConcurrently(LossSkipGram loss) throws Exception {
+    /**
+     * @param lastBits true where results may differ from the serial ones in the last bits (the vector kernels): then
+     *                 they are compared within 2 ulp of the scale 6 (the largest weight times wPos), else bit for bit
+     */
+    private static void runConcurrently(LossSkipGram loss, boolean lastBits) throws Exception {
         List<Job> jobs = new ArrayList<>();
         for (int t = 0; t < THREADS; t++) {
             jobs.add(serialReference(loss, t));
@@ -86,13 +99,12 @@ class LossSkipGramConcurrencyTest {
                                 job.act(), job.mask(), job.average());
                         if (previous != null) {
                             // A returned gradient must not share memory reused by the next call (workspaces).
-                            assertArrayEquals(job.gradient(), flat(previous), "an earlier result was overwritten");
+                            assertGradient(job, flat(previous), lastBits, "an earlier result was overwritten");
                         }
                         previous = r.getSecond();
-                        assertEquals(Double.doubleToLongBits(job.score()), Double.doubleToLongBits(r.getFirst()),
-                                () -> "score differs from the serial one: " + r.getFirst() + " vs " + job.score());
+                        assertScore(job, r.getFirst(), lastBits, "score differs from the serial one");
                         assertEquals(job.gradientType(), r.getSecond().dataType());
-                        assertArrayEquals(job.gradient(), flat(r.getSecond()), "gradient differs from the serial one");
+                        assertGradient(job, flat(r.getSecond()), lastBits, "gradient differs from the serial one");
                         checked++;
                     }
                     return checked;
@@ -115,9 +127,23 @@ class LossSkipGramConcurrencyTest {
             if (job.mask() != null) {
                 assertArrayEquals(flat(fresh.mask()), flat(job.mask()), "mask modified");
             }
-            assertEquals(Double.doubleToLongBits(fresh.score()), Double.doubleToLongBits(job.score()));
-            assertArrayEquals(fresh.gradient(), job.gradient());
+            assertScore(job, fresh.score(), lastBits, "a later serial score");
+            assertGradient(job, fresh.gradient(), lastBits, "a later serial gradient");
         }
+    }
+
+    private static void assertScore(Job job, double score, boolean lastBits, String what) {
+        if (lastBits) {
+            assertEquals(job.score(), score, 1e-6 * Math.abs(job.score()), what);
+        } else {
+            assertEquals(Double.doubleToLongBits(job.score()), Double.doubleToLongBits(score),
+                    () -> what + ": " + score + " vs " + job.score());
+        }
+    }
+
+    private static void assertGradient(Job job, double[] gradient, boolean lastBits, String what) {
+        double tolerance = lastBits ? 2 * DTypes.of(job.gradientType()).ulp(6.0) : 0.0;
+        assertArrayEquals(job.gradient(), gradient, tolerance, what);
     }
 
     /**

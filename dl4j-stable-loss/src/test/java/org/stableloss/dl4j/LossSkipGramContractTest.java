@@ -197,7 +197,9 @@ class LossSkipGramContractTest {
             assertEquals(0.0, grad.getDouble(0, 1), 0.0);
             assertEquals(0.0, grad.getDouble(1, 2), 0.0);
             assertEquals(0.0, grad.getDouble(2, 3), 0.0);
-            assertArrayEquals(flat(clean), flat(grad), 0.0);
+            // Two calls: on the vector path one may run before the JIT compiles the kernel and round a last bit
+            // differently (docs/performance.md, "Reproducibility"); |gradient| <= 1 here.
+            assertArrayEquals(flat(clean), flat(grad), 2 * d.ulp(1.0));
             INDArray cleanScores = perElement(loss, y, x).muli(mask).castTo(DataType.DOUBLE).sum(true, 1);
             assertArrayEquals(flat(cleanScores), flat(loss.computeScoreArray(yBad, xBad, IDENTITY, mask)),
                     4 * d.ulp(100));

@@ -237,9 +237,11 @@ class WideLayoutTest {
     }
 
     /**
-     * Score alone, gradient alone and both run separate loops: the JDK's vector exp/log1p may round a lane
-     * differently from one loop (or JIT tier) to another, so they agree to the last bits of the gradient's scale
-     * (amplified in the result where a soft label's two gradient terms cancel), not bit for bit.
+     * Score alone, gradient alone and both run separate loops: on the vector path, a loop the JIT has not yet
+     * compiled computes {@code exp}/{@code log1p} per lane with {@code Math.exp}/{@code Math.log1p}, a compiled one
+     * with the JDK's vector intrinsics, which differ in the last bit for some arguments. So they agree to the last
+     * bits of the gradient's scale (amplified in the result where a soft label's two gradient terms cancel), not bit
+     * for bit.
      */
     private static void assertEntryPointsAgree(Result res, double[][] scale, DTypes d, String path) {
         assertEquals(res.score, res.scoreAlone, 1e-12 * Math.abs(res.score),
