@@ -134,8 +134,8 @@ public final class SaturationListener extends BaseTrainingListener {
             input = pre.preProcess(input, (int) input.size(0), LayerWorkspaceMgr.noWorkspaces());
         }
         String name = out.conf().getLayer().getLayerName();
-        pending.set(List.of(new Pending(name == null ? String.valueOf(index) : name, out, net.getIterationCount(),
-                logits(out, input))));
+        pending.set(List.of(Pending.of(name == null ? String.valueOf(index) : name, out, net.getIterationCount(),
+                input)));
     }
 
     @Override
@@ -158,7 +158,7 @@ public final class SaturationListener extends BaseTrainingListener {
                 input = lv.getLayerPreProcessor().preProcess(input, (int) input.size(0),
                         LayerWorkspaceMgr.noWorkspaces());
             }
-            list.add(new Pending(output, v.getLayer(), graph.getIterationCount(), logits(v.getLayer(), input)));
+            list.add(Pending.of(output, v.getLayer(), graph.getIterationCount(), input));
         }
         if (!list.isEmpty()) {
             pending.set(list);
@@ -179,7 +179,8 @@ public final class SaturationListener extends BaseTrainingListener {
                 log.debug("layer {}: no labels at iteration {}, skipped", p.name, p.iteration);
                 continue;
             }
-            Stats s = count(p, flat2d(p.layer, labels), p.layer.getMaskArray());
+            INDArray mask = p.layer.getMaskArray();
+            Stats s = count(p, flat2d(p.layer, labels), mask == null ? null : maskValues(p, mask));
             if (s != null) {
                 if (log.isInfoEnabled()) {
                     log.info(s.toString());
@@ -193,10 +194,9 @@ public final class SaturationListener extends BaseTrainingListener {
     }
 
     /** The figures of one layer, or null (logged) when labels or mask do not fit the logits. */
-    private Stats count(Pending p, double[] y, INDArray maskArray) {
+    private Stats count(Pending p, double[] y, double[] m) {
         double[] x = p.logits;
         int nOut = p.nOut;
-        double[] m = maskArray == null ? null : flat2d(p.layer, maskArray);
         boolean perRow = m != null && m.length * nOut == x.length && nOut != 1;
         if (y.length != x.length || (m != null && !perRow && m.length != x.length)) {
             log.warn("layer {}, iteration {}: {} labels and a mask of {} values do not fit {} logits; skipped", p.name,
@@ -260,7 +260,30 @@ public final class SaturationListener extends BaseTrainingListener {
         return z;
     }
 
-    /** labels or a mask as the rows of {@link #logits}, flattened in C order. */
+    /**
+     * The label mask as the rows of {@link #logits}, flattened in C order. DL4J's recurrent output layers keep a
+     * time-series mask ([mb, T] per step, [mb, nOut, T] per output) reshaped to [mb * T, 1 or nOut] with rows in
+     * time-major order ({@code t * mb + b}); those rows are put back in the order of the logits ({@code b * T + t}).
+     */
+    private static double[] maskValues(Pending p, INDArray mask) {
+        if (mask.rank() == 3) {
+            return flatC(rnnTo2d(mask, rnnFormat(p.layer.conf().getLayer())));
+        }
+        double[] m = flatC(mask);
+        if (p.steps == 1 || mask.size(0) != (long) p.examples * p.steps) {
+            return m;
+        }
+        int cols = (int) mask.size(1);
+        double[] byExample = new double[m.length];
+        for (int b = 0; b < p.examples; b++) {
+            for (int t = 0; t < p.steps; t++) {
+                System.arraycopy(m, (t * p.examples + b) * cols, byExample, (b * p.steps + t) * cols, cols);
+            }
+        }
+        return byExample;
+    }
+
+    /** labels as the rows of {@link #logits}, flattened in C order. */
     private static double[] flat2d(Layer layer, INDArray a) {
         if (a.rank() == 3) {
             return flatC(rnnTo2d(a, rnnFormat(layer.conf().getLayer())));
@@ -294,11 +317,22 @@ public final class SaturationListener extends BaseTrainingListener {
         return nwc.dup('c').reshape('c', nwc.size(0) * nwc.size(1), nwc.size(2));
     }
 
-    /** A forward pass's logits of one layer, waiting for its labels. */
-    private record Pending(String name, Layer layer, int iteration, double[] logits, int nOut) {
-        /** Copies {@code logits} [rows, nOut] to the Java heap (the loss may overwrite them in the backward pass). */
-        Pending(String name, Layer layer, int iteration, INDArray logits) {
-            this(name, layer, iteration, flatC(logits), (int) logits.size(1));
+    /**
+     * A forward pass's logits of one layer, waiting for its labels: [examples * steps, nOut] in C order, rows
+     * {@code b * steps + t} (steps 1 for a non-recurrent layer).
+     */
+    private record Pending(String name, Layer layer, int iteration, double[] logits, int nOut, int examples,
+                           int steps) {
+
+        /**
+         * The logits for the layer's {@code input}, copied to the Java heap (the loss may overwrite them in the
+         * backward pass).
+         */
+        static Pending of(String name, Layer layer, int iteration, INDArray input) {
+            INDArray z = SaturationListener.logits(layer, input);
+            int examples = (int) input.size(0);
+            return new Pending(name, layer, iteration, flatC(z), (int) z.size(1), examples,
+                    (int) (z.size(0) / Math.max(1, examples)));
         }
     }
 

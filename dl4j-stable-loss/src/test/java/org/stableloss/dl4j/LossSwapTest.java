@@ -16,14 +16,21 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
+import org.deeplearning4j.nn.conf.layers.CnnLossLayer;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.LSTM;
 import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.RnnLossLayer;
+import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -147,6 +154,84 @@ class LossSwapTest {
         ModelSerializer.writeModel(swapped, back, true);
         ComputationGraph again = ModelSerializer.restoreComputationGraph(back, true);
         assertEquals(sg, lossOf(again, "tags"));
+    }
+
+    enum Head { RNN_OUTPUT_LAYER, RNN_LOSS_LAYER, CNN_LOSS_LAYER }
+
+    /**
+     * Recurrent and convolutional heads, which DL4J flattens to [examples * steps (or pixels), nOut] before the loss:
+     * swapped, restored outputs are identical, the score is LossBinaryXENT's (the logits are moderate, where its
+     * clipping does not act, so both compute the same loss; a masked time step counts in neither), and it trains on.
+     */
+    @ParameterizedTest
+    @EnumSource(Head.class)
+    void recurrentAndConvolutionalHeadsAreSwapped(Head head) throws Exception {
+        MultiLayerNetwork trained = headNet(head);
+        DataSet data = headData(head, 16, 3);
+        for (int i = 0; i < 3; i++) {
+            trained.fit(data);
+        }
+        File file = tmp.resolve(head + ".zip").toFile();
+        ModelSerializer.writeModel(trained, file, true);
+        MultiLayerNetwork restored = ModelSerializer.restoreMultiLayerNetwork(file, true);
+
+        MultiLayerNetwork swapped = LossSwap.replaceBinaryXent(restored);
+
+        int out = swapped.getnLayers() - 1;
+        Object layer = swapped.getLayerWiseConfigurations().getConf(out).getLayer();
+        ILossFunction loss = layer instanceof BaseOutputLayer o ? o.getLossFn()
+                : layer instanceof RnnLossLayer l ? l.getLossFn() : ((CnnLossLayer) layer).getLossFn();
+        assertInstanceOf(LossSkipGram.class, loss, head.toString());
+        assertArrayEquals(flat(restored.output(data.getFeatures())), flat(swapped.output(data.getFeatures())),
+                head + ": outputs must be identical");
+        double xent = restored.score(data);
+        double before = swapped.score(data);
+        assertEquals(xent, before, 1e-5 * xent, head + ": LossSkipGram's score vs LossBinaryXENT's");
+        for (int i = 0; i < 20; i++) {
+            swapped.fit(data);
+        }
+        assertTrue(swapped.score(data) < before, head + ": score " + before + " -> " + swapped.score(data));
+    }
+
+    /** Dense-free heads: LSTM then RnnOutputLayer or RnnLossLayer; 1x1 convolution then CnnLossLayer. */
+    private static MultiLayerNetwork headNet(Head head) {
+        var list = new NeuralNetConfiguration.Builder().seed(7).dataType(DataType.FLOAT).updater(new Adam(0.05))
+                .list();
+        switch (head) {
+            case RNN_OUTPUT_LAYER -> list
+                    .layer(new LSTM.Builder().nIn(N_IN).nOut(8).activation(Activation.TANH).build())
+                    .layer(new RnnOutputLayer.Builder(new LossBinaryXENT()).nIn(8).nOut(N_OUT)
+                            .activation(Activation.SIGMOID).build());
+            case RNN_LOSS_LAYER -> list
+                    .layer(new LSTM.Builder().nIn(N_IN).nOut(N_OUT).activation(Activation.IDENTITY).build())
+                    .layer(new RnnLossLayer.Builder(new LossBinaryXENT()).activation(Activation.SIGMOID).build());
+            case CNN_LOSS_LAYER -> list
+                    .layer(new ConvolutionLayer.Builder(1, 1).nIn(N_IN).nOut(N_OUT)
+                            .activation(Activation.IDENTITY).build())
+                    .layer(new CnnLossLayer.Builder(new LossBinaryXENT()).activation(Activation.SIGMOID).build());
+        }
+        MultiLayerNetwork net = new MultiLayerNetwork(list.build());
+        net.init();
+        return net;
+    }
+
+    /**
+     * {@link #data}'s rule at every time step or pixel: [mb, N_IN, 4] sequences with the last step of every other
+     * example masked, or [mb, N_IN, 3, 3] images.
+     */
+    private static DataSet headData(Head head, int mb, long seed) {
+        int positions = head == Head.CNN_LOSS_LAYER ? 9 : 4;
+        DataSet flat = data(mb * positions, seed);
+        INDArray x = flat.getFeatures().reshape(mb, positions, N_IN).permute(0, 2, 1).dup('c');
+        INDArray y = flat.getLabels().reshape(mb, positions, N_OUT).permute(0, 2, 1).dup('c');
+        if (head == Head.CNN_LOSS_LAYER) {
+            return new DataSet(x.reshape(mb, N_IN, 3, 3), y.reshape(mb, N_OUT, 3, 3));
+        }
+        INDArray mask = Nd4j.ones(DataType.FLOAT, mb, positions);
+        for (int i = 0; i < mb; i += 2) {
+            mask.putScalar(i, positions - 1, 0);
+        }
+        return new DataSet(x, y, null, mask);
     }
 
     @Test

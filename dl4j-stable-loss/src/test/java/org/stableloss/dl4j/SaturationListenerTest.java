@@ -10,10 +10,12 @@ import java.util.Random;
 
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
@@ -263,6 +265,54 @@ class SaturationListenerTest {
         assertStats(direct(nanRows(f), y1, m1), report.get(0), "loss", 2);
         assertStats(direct(affine(f), y2, m2), report.get(1), "out", 2);
         assertEquals(report.get(1), listener.last());
+    }
+
+    /**
+     * RnnOutputLayer(W = 2I, b = 1) alone on [MB / 5, N, 5] sequences, in both RNN data formats, without a mask,
+     * with a per-time-step label mask [mb, T] and (NCW) a per-output one [mb, N, T]: the listener's logits are
+     * {@code 2 f + 1} at every example and time step, counted as the rows (example, step) of the direct count. DL4J
+     * keeps these masks reshaped to time-major rows, which the listener must put back in the logits' order.
+     */
+    @ParameterizedTest
+    @EnumSource(RNNFormat.class)
+    void recurrentOutputLayerCountsEveryUnmaskedTimeStep(RNNFormat format) {
+        int steps = 5;
+        int examples = MB / steps;
+        for (Mask kind : Mask.values()) {
+            if (kind == Mask.PER_OUTPUT && format == RNNFormat.NWC) {
+                continue; // M2.1's RnnOutputLayer reads a per-output mask as [mb, nOut, T] whatever the format
+            }
+            for (ILossFunction loss : List.of(new LossSkipGram(), new LossBinaryXENT())) {
+                double[][] f = finiteFeatures(12); // rows: example * steps + step
+                double[][] y = labels(13);
+                double[][] m = mask(kind, 14);
+                MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT)
+                        .updater(new Sgd(0.0)).list()
+                        .layer(new RnnOutputLayer.Builder(loss).name("seq").nIn(N).nOut(N)
+                                .activation(Activation.SIGMOID).dataFormat(format).build())
+                        .build();
+                MultiLayerNetwork net = new MultiLayerNetwork(conf);
+                net.init();
+                net.getLayer(0).setParam("W", Nd4j.eye(N).muli(2).castTo(DataType.FLOAT));
+                net.getLayer(0).setParam("b", Nd4j.ones(DataType.FLOAT, 1, N));
+                SaturationListener listener = new SaturationListener(1);
+                net.setListeners(listener);
+                INDArray labelMask = switch (kind) {
+                    case NONE -> null;
+                    case PER_EXAMPLE -> arr(m).reshape(examples, steps);
+                    case PER_OUTPUT -> sequences(m, examples, steps, RNNFormat.NCW);
+                };
+                net.fit(new DataSet(sequences(f, examples, steps, format), sequences(y, examples, steps, format),
+                        null, labelMask));
+                assertStats(direct(affine(f), y, m), listener.last(), "seq", 0);
+            }
+        }
+    }
+
+    /** Rows {@code example * steps + step} of {@code rows} as [examples, N, steps] (NCW) or [examples, steps, N]. */
+    private static INDArray sequences(double[][] rows, int examples, int steps, RNNFormat format) {
+        INDArray nwc = arr(rows).reshape(examples, steps, N);
+        return format == RNNFormat.NWC ? nwc : nwc.permute(0, 2, 1).dup('c');
     }
 
     @Test
