@@ -339,7 +339,7 @@ public final class LossSkipGram implements ILossFunction {
      * The kernels' parameters. In the exact mode the clamp bounds are no-ops that the host kernels can apply
      * unconditionally: [0, +Inf] for a softplus, and a clamp logit of NaN (no |x| is >= NaN).
      */
-    private SkipGramKernels.KernelParams kernelParams() {
+    SkipGramKernels.KernelParams kernelParams() {
         if (mode == Mode.EXACT) {
             return new SkipGramKernels.KernelParams(false, 0, Double.POSITIVE_INFINITY, Double.NaN, positiveWeight,
                     negativeWeight, outputWeights);
