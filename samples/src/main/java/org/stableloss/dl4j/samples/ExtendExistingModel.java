@@ -1,8 +1,8 @@
 package org.stableloss.dl4j.samples;
 
-import static org.stableloss.dl4j.samples.CliArgs.integer;
-import static org.stableloss.dl4j.samples.CliArgs.positiveInt;
-import static org.stableloss.dl4j.samples.CliArgs.unknownOption;
+import static org.stableloss.dl4j.embeddings.tags.CliArgs.integer;
+import static org.stableloss.dl4j.embeddings.tags.CliArgs.positiveInt;
+import static org.stableloss.dl4j.embeddings.tags.CliArgs.unknownOption;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -48,6 +48,9 @@ import org.slf4j.LoggerFactory;
 import org.stableloss.dl4j.LossSkipGram;
 import org.stableloss.dl4j.SaturationListener;
 import org.stableloss.dl4j.graph.DotProductVertex;
+import org.stableloss.dl4j.embeddings.tags.TagData;
+import org.stableloss.dl4j.embeddings.tags.TagPairs;
+import org.stableloss.dl4j.embeddings.tags.CliArgs;
 
 /**
  * The adoption scenario: an existing DL4J model is extended by a skip-gram head trained with {@link LossSkipGram}.

@@ -1,11 +1,11 @@
 package org.stableloss.dl4j.samples;
 
-import static org.stableloss.dl4j.samples.CliArgs.fraction;
-import static org.stableloss.dl4j.samples.CliArgs.integer;
-import static org.stableloss.dl4j.samples.CliArgs.oneOf;
-import static org.stableloss.dl4j.samples.CliArgs.positiveDouble;
-import static org.stableloss.dl4j.samples.CliArgs.positiveInt;
-import static org.stableloss.dl4j.samples.CliArgs.unknownOption;
+import static org.stableloss.dl4j.embeddings.tags.CliArgs.fraction;
+import static org.stableloss.dl4j.embeddings.tags.CliArgs.integer;
+import static org.stableloss.dl4j.embeddings.tags.CliArgs.oneOf;
+import static org.stableloss.dl4j.embeddings.tags.CliArgs.positiveDouble;
+import static org.stableloss.dl4j.embeddings.tags.CliArgs.positiveInt;
+import static org.stableloss.dl4j.embeddings.tags.CliArgs.unknownOption;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -20,21 +20,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
-import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.distribution.NormalDistribution;
-import org.deeplearning4j.nn.conf.layers.EmbeddingLayer;
-import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
-import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.weights.WeightInitDistribution;
 import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.learning.config.Adam;
-import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
 import org.nd4j.shade.jackson.databind.ObjectMapper;
 import org.nd4j.shade.jackson.databind.SerializationFeature;
@@ -42,6 +32,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stableloss.dl4j.LossSkipGram;
 import org.stableloss.dl4j.graph.DotProductVertex;
+import org.stableloss.dl4j.embeddings.tags.TagData;
+import org.stableloss.dl4j.embeddings.tags.TagPairs;
+import org.stableloss.dl4j.embeddings.tags.CliArgs;
+import org.stableloss.dl4j.embeddings.tags.TagModel;
 
 /**
  * Learns embeddings of samples and tags from (sample, tag) pairs with negative sampling, and compares
@@ -223,7 +217,7 @@ public final class TagEmbeddings {
         EarlyStopping.Outcome selection = o.epochs > 0 ? null : trainer.selectEpochs(specs.get(0));
         int epochs = o.epochs > 0 ? o.epochs : selection.bestEpoch();
         for (RunSpec spec : specs) {
-            ComputationGraph g = buildGraph(data.numSamples(), data.numTags(), o.dim, o.negatives, spec.loss(),
+            ComputationGraph g = TagModel.buildGraph(data.numSamples(), data.numTags(), o.dim, o.negatives, spec.loss(),
                     spec.activation(), o.updater, spec.lr(), o.seed);
             RunResult r = trainer.train(g, spec, epochs);
             r.eval = trainer.evaluate(g);
@@ -315,36 +309,6 @@ public final class TagEmbeddings {
         return metrics;
     }
 
-    /**
-     * The model: sample [mb,1] -> EmbeddingLayer [mb,d]; tags [mb,K+1] -> EmbeddingSequenceLayer [mb,d,K+1];
-     * DotProductVertex -> logits [mb,K+1]; LossLayer(loss, activation). Same seed, same initial parameters whatever
-     * the loss (the LossLayer has none).
-     */
-    public static ComputationGraph buildGraph(int numSamples, int numTags, int dim, int negatives,
-                                              ILossFunction loss, Activation activation, String updater,
-                                              double lr, long seed) {
-        boolean sgd = updater.equals("sgd");
-        ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder()
-                .seed(seed)
-                .dataType(DataType.FLOAT)
-                .updater(sgd ? new Sgd(lr) : new Adam(lr))
-                .miniBatch(!sgd)
-                .weightInit(new WeightInitDistribution(new NormalDistribution(0, 0.1)))
-                .graphBuilder()
-                .addInputs("sample", "tags")
-                .addLayer("sampleEmb", new EmbeddingLayer.Builder().nIn(numSamples).nOut(dim).hasBias(false)
-                        .activation(Activation.IDENTITY).build(), "sample")
-                .addLayer("tagEmb", new EmbeddingSequenceLayer.Builder().nIn(numTags).nOut(dim).hasBias(false)
-                        .inputLength(negatives + 1).activation(Activation.IDENTITY).build(), "tags")
-                .addVertex("dot", new DotProductVertex(), "sampleEmb", "tagEmb")
-                .addLayer("loss", new LossLayer.Builder(loss).activation(activation).build(), "dot")
-                .setOutputs("loss")
-                .build();
-        ComputationGraph g = new ComputationGraph(conf);
-        g.init();
-        return g;
-    }
-
     /** Training, evaluation and examples over one data set and split (batches and evaluation: {@link TagPairs}). */
     static final class Trainer {
         private final TagData data;
@@ -367,7 +331,7 @@ public final class TagEmbeddings {
             TagPairs fit = new TagPairs(data, EarlyStopping.carve(split, EarlyStopping.VALIDATION_FRACTION,
                     o.seed + 3));
             List<MultiDataSet> validation = fit.heldOutBatches(o.negatives, o.batch, o.seed + 4);
-            ComputationGraph g = buildGraph(data.numSamples(), data.numTags(), o.dim, o.negatives, spec.loss(),
+            ComputationGraph g = TagModel.buildGraph(data.numSamples(), data.numTags(), o.dim, o.negatives, spec.loss(),
                     spec.activation(), o.updater, spec.lr(), o.seed);
             log.info("choosing the number of epochs: {} on {} training pairs, validation loss on {} pairs set aside",
                     spec.lossName(), fit.split().numTrain(), fit.split().numTest());
@@ -486,8 +450,8 @@ public final class TagEmbeddings {
          * Prints and returns a few held-out samples with their best-scored new tags (training tags excluded).
          */
         List<Map<String, Object>> examples(ComputationGraph g, int count, PrintStream out) {
-            float[][] se = TagPairs.weights(g, "sampleEmb");
-            float[][] te = TagPairs.weights(g, "tagEmb");
+            float[][] se = TagPairs.weights(g, TagModel.SAMPLE_EMBEDDINGS);
+            float[][] te = TagPairs.weights(g, TagModel.TAG_EMBEDDINGS);
             List<Integer> picks = new ArrayList<>();
             for (String name : new String[]{"gimp", "curl", "libdbi-perl", "python3-numpy", "0ad"}) {
                 int s = data.indexOfSample(name);

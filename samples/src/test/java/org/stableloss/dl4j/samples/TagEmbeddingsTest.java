@@ -18,6 +18,9 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.shade.jackson.databind.JsonNode;
 import org.nd4j.shade.jackson.databind.ObjectMapper;
 import org.stableloss.dl4j.LossSkipGram;
+import org.stableloss.dl4j.embeddings.tags.TagData;
+import org.stableloss.dl4j.embeddings.tags.TagPairs;
+import org.stableloss.dl4j.embeddings.tags.TagModel;
 
 class TagEmbeddingsTest {
 
@@ -78,9 +81,9 @@ class TagEmbeddingsTest {
 
     @Test
     void sameInitialParametersWhateverTheLoss() {
-        ComputationGraph a = TagEmbeddings.buildGraph(20, 7, 4, 3, new LossSkipGram(), Activation.IDENTITY,
+        ComputationGraph a = TagModel.buildGraph(20, 7, 4, 3, new LossSkipGram(), Activation.IDENTITY,
                 "adam", 0.01, 5);
-        ComputationGraph b = TagEmbeddings.buildGraph(20, 7, 4, 3, new LossBinaryXENTIntact(), Activation.SIGMOID,
+        ComputationGraph b = TagModel.buildGraph(20, 7, 4, 3, new LossBinaryXENTIntact(), Activation.SIGMOID,
                 "adam", 0.01, 5);
         assertArrayEquals(a.params().toFloatVector(), b.params().toFloatVector());
     }

@@ -1,11 +1,11 @@
 package org.stableloss.dl4j.scaleout;
 
-import static org.stableloss.dl4j.samples.CliArgs.fraction;
-import static org.stableloss.dl4j.samples.CliArgs.integer;
-import static org.stableloss.dl4j.samples.CliArgs.oneOf;
-import static org.stableloss.dl4j.samples.CliArgs.positiveDouble;
-import static org.stableloss.dl4j.samples.CliArgs.positiveInt;
-import static org.stableloss.dl4j.samples.CliArgs.unknownOption;
+import static org.stableloss.dl4j.embeddings.tags.CliArgs.fraction;
+import static org.stableloss.dl4j.embeddings.tags.CliArgs.integer;
+import static org.stableloss.dl4j.embeddings.tags.CliArgs.oneOf;
+import static org.stableloss.dl4j.embeddings.tags.CliArgs.positiveDouble;
+import static org.stableloss.dl4j.embeddings.tags.CliArgs.positiveInt;
+import static org.stableloss.dl4j.embeddings.tags.CliArgs.unknownOption;
 
 import java.io.PrintStream;
 import java.util.List;
@@ -22,13 +22,13 @@ import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.stableloss.dl4j.LossSkipGram;
-import org.stableloss.dl4j.samples.CliArgs;
-import org.stableloss.dl4j.samples.TagData;
-import org.stableloss.dl4j.samples.TagEmbeddings;
-import org.stableloss.dl4j.samples.TagPairs;
+import org.stableloss.dl4j.embeddings.tags.CliArgs;
+import org.stableloss.dl4j.embeddings.tags.TagData;
+import org.stableloss.dl4j.embeddings.tags.TagPairs;
+import org.stableloss.dl4j.embeddings.tags.TagModel;
 
 /**
- * The samples' tag model ({@link TagEmbeddings#buildGraph}, {@link LossSkipGram}) trained with DL4J on Apache Spark:
+ * The samples' tag model ({@link TagModel}, {@link LossSkipGram}) trained with DL4J on Apache Spark:
  * {@link SparkComputationGraph} with a {@link ParameterAveragingTrainingMaster} ({@link RDDTrainingApproach#Direct}).
  * Run with {@code --help} for the options; {@code scale-out/run-spark-tag-embeddings.sh} runs it with the JVM flags
  * Java 17 needs, and docs/training-at-scale.md shows the spark-submit command for a cluster.
@@ -136,7 +136,7 @@ public final class SparkTagEmbeddings {
 
     /** The tag model of the samples with LossSkipGram (exact), Adam. */
     public static ComputationGraph newGraph(TagData data, Options o) {
-        return TagEmbeddings.buildGraph(data.numSamples(), data.numTags(), o.dim, o.negatives, new LossSkipGram(),
+        return TagModel.buildGraph(data.numSamples(), data.numTags(), o.dim, o.negatives, new LossSkipGram(),
                 Activation.IDENTITY, "adam", o.lr, o.seed);
     }
 

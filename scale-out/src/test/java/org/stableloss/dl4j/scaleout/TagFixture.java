@@ -6,8 +6,8 @@ import java.util.Locale;
 
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
-import org.stableloss.dl4j.samples.TagData;
-import org.stableloss.dl4j.samples.TagPairs;
+import org.stableloss.dl4j.embeddings.tags.TagData;
+import org.stableloss.dl4j.embeddings.tags.TagPairs;
 
 /**
  * The samples' Debtags fixture (477 packages, 174 tags; 2,151 training and 151 held-out pairs with seed 42) and the
