@@ -169,15 +169,9 @@ class RowSparseEmbeddingLayerTest {
         assertEquals(first, rows.gradient().gradient(), "a repeated call must return the same gradient");
 
         rows.fit(batch);
-        // the tables and AdaGrad state move by exactly the returned values (the bias goes through Sgd(0.1) / mb)
+        // the tables and AdaGrad state move by exactly the returned values; the bias goes through Sgd(0.1), divided
+        // by the minibatch size
         INDArray expected = params.sub(first);
-        for (String layer : new String[] {"sampleEmb", "tagEmb"}) {
-            for (String key : new String[] {"W", "adagrad"}) {
-                INDArray actual = rows.getLayer(layer).getParam(key);
-                INDArray want = rows.getLayer(layer).getParam(key).dup();
-                assertEquals(actual, want);
-            }
-        }
         INDArray p = rows.params();
         long bias = rows.getLayer("sampleEmb").getParam("W").length();
         for (long k = 0; k < p.length(); k++) {
