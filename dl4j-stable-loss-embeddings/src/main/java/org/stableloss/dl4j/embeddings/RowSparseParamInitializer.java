@@ -19,7 +19,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * <ul>
  *   <li>{@value #WEIGHT_KEY}: the table, {@code [V, d]}, <b>row-major</b> (C order: a row's {@code d} values are
  *       contiguous; DL4J's {@code EmbeddingLayer} stores its table column-major);</li>
- *   <li>{@value #BIAS_KEY}: the bias {@code [1, d]}, only with {@code hasBias(true)}; trained by the network's
+ *   <li>{@value #BIAS_KEY}: the bias {@code [d]} (rank 1, as DL4J's), only with {@code hasBias(true)}; trained by the network's
  *       updater, like any bias;</li>
  *   <li>{@value #ADAGRAD_KEY}: the per-row AdaGrad accumulators {@code [V, 1]}, only with
  *       {@link RowOptimizer#ADAGRAD}; start at 0.</li>
@@ -116,7 +116,7 @@ public final class RowSparseParamInitializer implements ParamInitializer {
         return split((BaseRowSparseLayer) conf.getLayer(), gradientView);
     }
 
-    /** Views of a flat parameter (or gradient) vector: table {@code [V,d]} C order, bias {@code [1,d]}, state {@code [V,1]}. */
+    /** Views of a flat parameter (or gradient) vector: table {@code [V,d]} C order, bias {@code [d]}, state {@code [V,1]}. */
     private static Map<String, INDArray> split(BaseRowSparseLayer l, INDArray flat) {
         long v = l.getNIn();
         long d = l.getNOut();
@@ -130,7 +130,7 @@ public final class RowSparseParamInitializer implements ParamInitializer {
         out.put(WEIGHT_KEY, f.get(NDArrayIndex.interval(0, v * d)).reshape('c', v, d));
         long offset = v * d;
         if (l.hasBias()) {
-            out.put(BIAS_KEY, f.get(NDArrayIndex.interval(offset, offset + d)).reshape('c', 1, d));
+            out.put(BIAS_KEY, f.get(NDArrayIndex.interval(offset, offset + d)));
             offset += d;
         }
         if (hasAdaGrad(l)) {
