@@ -254,11 +254,19 @@ public final class TagPairs {
     public Eval evaluate(ComputationGraph g, int evalNegatives, long seed) {
         float[][] se = weights(g, TagModel.SAMPLE_EMBEDDINGS);
         float[][] te = weights(g, TagModel.TAG_EMBEDDINGS);
-        Eval e = evaluate((s, t) -> dot(se[s], te[t]), evalNegatives, seed);
+        return evaluateLogits((s, t) -> dot(se[s], te[t]), evalNegatives, seed);
+    }
+
+    /**
+     * Evaluates a model by its logits (any trainer's): AUC and hits@10 as {@link #evaluate(Scorer, int, long)}, and
+     * the share of training pairs scored below {@link #CONFIDENTLY_WRONG_LOGIT} and the largest |logit| over them.
+     */
+    public Eval evaluateLogits(Scorer logit, int evalNegatives, long seed) {
+        Eval e = evaluate(logit, evalNegatives, seed);
         double wrong = 0;
         double maxAbs = 0;
         for (int i = 0; i < split.numTrain(); i++) {
-            double x = dot(se[split.train()[0][i]], te[split.train()[1][i]]);
+            double x = logit.score(split.train()[0][i], split.train()[1][i]);
             if (!(x >= CONFIDENTLY_WRONG_LOGIT)) {
                 wrong++;
             }
@@ -320,8 +328,14 @@ public final class TagPairs {
         return new Eval(auc(pos, negs), m == 0 ? Double.NaN : (double) hits / m, Double.NaN, Double.NaN);
     }
 
-    /** The held-out pairs evaluated: all of them, or a seeded random subset of {@value #MAX_EVAL_PAIRS}. */
-    private int[] evaluationPairs(long seed) {
+    /**
+     * The held-out pairs that {@link #evaluate(Scorer, int, long)} scores for a seed: all of them, or a seeded random
+     * subset of {@value #MAX_EVAL_PAIRS}; for peers evaluated outside a scorer (e.g. fastText's top-k predictions).
+     *
+     * @param seed the evaluation seed
+     * @return indices into the split's held-out pairs, ascending
+     */
+    public int[] evaluationPairs(long seed) {
         int m = split.numTest();
         int[] all = new int[m];
         for (int i = 0; i < m; i++) {
