@@ -1,5 +1,6 @@
 package org.stableloss.dl4j.embeddings.tags;
 
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -124,7 +125,11 @@ public final class TagPairs {
             }
         }
 
-        /** The next epoch: every training pair once, in a new order, with new negatives. */
+        /**
+         * The next epoch: every training pair once, in a new order, with new negatives. The order and the negatives
+         * are drawn now; each batch's arrays are made when the list's {@code get} asks for it (an epoch holds 4 bytes
+         * per pair and negative, not the whole epoch's arrays), so iterate the list once.
+         */
         public List<org.nd4j.linalg.dataset.api.MultiDataSet> nextEpoch() {
             int n = perm.length;
             int cols = negatives + 1;
@@ -134,28 +139,45 @@ public final class TagPairs {
                 perm[i] = perm[j];
                 perm[j] = tmp;
             }
-            List<org.nd4j.linalg.dataset.api.MultiDataSet> out = new ArrayList<>(batchesPerEpoch(batchSize));
-            for (int b = 0; b < n; b += batchSize) {
-                int mb = Math.min(batchSize, n - b);
-                float[] sampleIdx = new float[mb];
-                float[] tagIdx = new float[mb * cols];
-                float[] labels = new float[mb * cols];
-                for (int i = 0; i < mb; i++) {
-                    int p = perm[b + i];
-                    int s = split.train()[0][p];
-                    sampleIdx[i] = s;
-                    tagIdx[i * cols] = split.train()[1][p];
-                    labels[i * cols] = 1;
-                    for (int k = 1; k < cols; k++) {
-                        tagIdx[i * cols + k] = drawNegative(rnd, s);
-                    }
+            int[] order = perm.clone();
+            int[] drawn = new int[n * negatives];
+            for (int i = 0; i < n; i++) {
+                int s = split.train()[0][order[i]];
+                for (int k = 0; k < negatives; k++) {
+                    drawn[i * negatives + k] = drawNegative(rnd, s);
                 }
-                out.add(new MultiDataSet(
-                        new INDArray[]{Nd4j.create(sampleIdx, new long[]{mb, 1}),
-                                Nd4j.create(tagIdx, new long[]{mb, cols})},
-                        new INDArray[]{Nd4j.create(labels, new long[]{mb, cols})}));
             }
-            return out;
+            return new AbstractList<>() {
+                @Override
+                public org.nd4j.linalg.dataset.api.MultiDataSet get(int batch) {
+                    int b = batch * batchSize;
+                    if (batch < 0 || b >= n) {
+                        throw new IndexOutOfBoundsException("batch " + batch + " of " + size());
+                    }
+                    int mb = Math.min(batchSize, n - b);
+                    float[] sampleIdx = new float[mb];
+                    float[] tagIdx = new float[mb * cols];
+                    float[] labels = new float[mb * cols];
+                    for (int i = 0; i < mb; i++) {
+                        int p = order[b + i];
+                        sampleIdx[i] = split.train()[0][p];
+                        tagIdx[i * cols] = split.train()[1][p];
+                        labels[i * cols] = 1;
+                        for (int k = 1; k < cols; k++) {
+                            tagIdx[i * cols + k] = drawn[(b + i) * negatives + k - 1];
+                        }
+                    }
+                    return new MultiDataSet(
+                            new INDArray[]{Nd4j.create(sampleIdx, new long[]{mb, 1}),
+                                    Nd4j.create(tagIdx, new long[]{mb, cols})},
+                            new INDArray[]{Nd4j.create(labels, new long[]{mb, cols})});
+                }
+
+                @Override
+                public int size() {
+                    return (n + batchSize - 1) / batchSize;
+                }
+            };
         }
     }
 
