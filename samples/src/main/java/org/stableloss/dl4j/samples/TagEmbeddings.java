@@ -256,8 +256,8 @@ public final class TagEmbeddings {
         boolean compare = o.compare && !pairTrainer && split.numTrain() < COMPARE_MAX_PAIRS;
         if (o.compare && !compare) {
             out.println(pairTrainer ? "loss comparison skipped: it trains DL4J networks (--trainer network)"
-                    : String.format(Locale.ROOT, "loss comparison skipped: %,d training pairs, at least %,d (three"
-                    + " more network runs; the comparison shows the same on a subsample)", split.numTrain(),
+                    : String.format(Locale.ROOT, "loss comparison skipped: %,d training pairs, at least %,d (it"
+                    + " trains three more networks; run it on a sample of the data)", split.numTrain(),
                     COMPARE_MAX_PAIRS));
         }
         if (pairTrainer) {

@@ -58,8 +58,8 @@ public final class Word2VecPeer {
         vec.fit();
         double seconds = (System.nanoTime() - t0) / 1e9;
         InMemoryLookupTable<?> table = (InMemoryLookupTable<?>) vec.lookupTable();
-        float[][] syn0 = table.getSyn0().toFloatMatrix();
-        float[][] syn1 = table.getSyn1Neg().toFloatMatrix();
+        float[][] syn0 = TagPairs.rows(table.getSyn0());
+        float[][] syn1 = TagPairs.rows(table.getSyn1Neg());
         int[] sampleRow = new int[data.numSamples()];
         int[] tagRow = new int[data.numTags()];
         for (int s = 0; s < sampleRow.length; s++) {

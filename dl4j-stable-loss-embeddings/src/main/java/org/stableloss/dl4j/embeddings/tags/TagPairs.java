@@ -255,9 +255,27 @@ public final class TagPairs {
         double score(int sample, int tag);
     }
 
-    /** The tag model's embedding matrix of a layer, [rows, dim]. */
+    /** The tag model's embedding matrix of a layer, [rows, dim] ({@link #rows}). */
     public static float[][] weights(ComputationGraph g, String layer) {
-        return g.getLayer(layer).getParam("W").toFloatMatrix();
+        return rows(g.getLayer(layer).getParam("W"));
+    }
+
+    /**
+     * A matrix's rows as float arrays, copied in one pass (ND4J's {@code toFloatMatrix} makes a view per row:
+     * minutes at 300k rows).
+     *
+     * @param matrix a [rows, cols] array of any order and dtype
+     * @return its rows
+     */
+    public static float[][] rows(INDArray matrix) {
+        int rows = (int) matrix.rows();
+        int cols = (int) matrix.columns();
+        float[] flat = matrix.castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).dup('c').data().asFloat();
+        float[][] out = new float[rows][];
+        for (int r = 0; r < rows; r++) {
+            out[r] = Arrays.copyOfRange(flat, r * cols, (r + 1) * cols);
+        }
+        return out;
     }
 
     /** @return the dot product of two rows, accumulated in double */
