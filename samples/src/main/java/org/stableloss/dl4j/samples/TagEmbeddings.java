@@ -81,7 +81,8 @@ public final class TagEmbeddings {
         int batch = 256;
         /** NaN: the default of the trainer and embedding layers ({@link #learningRate()}). */
         double lr = Double.NaN;
-        double highLr = 1.0;
+        /** NaN: 3 for the row-sparse layers (AdaGrad), 1 for the dense ones (Adam): {@link #highLearningRate()}. */
+        double highLr = Double.NaN;
         String mode = "exact";
         double eps = 1e-4;
         long seed = 42;
@@ -148,6 +149,15 @@ public final class TagEmbeddings {
             return !Double.isNaN(lr) ? lr : embeddings.equals("dense") ? 0.005 : BaseRowSparseLayer.DEFAULT_LEARNING_RATE;
         }
 
+        /**
+         * The saturation runs' learning rate: as given, else one at which {@code LossBinaryXENT} leaves most training
+         * pairs confidently wrong on the bundled data (row-sparse AdaGrad normalises its steps, so it needs a larger
+         * rate than Adam for the logits to overshoot).
+         */
+        double highLearningRate() {
+            return !Double.isNaN(highLr) ? highLr : embeddings.equals("dense") ? 1.0 : 3.0;
+        }
+
         TagModel.Embeddings embeddingLayers() {
             return TagModel.Embeddings.of(embeddings);
         }
@@ -183,7 +193,8 @@ public final class TagEmbeddings {
                                  budget is raised to it)
               --lr LR            learning rate (default: 0.1 for the row-sparse layers (AdaGrad), 0.005 for the
                                  dense ones (Adam), the pair trainer's default for it)
-              --high-lr LR       the large learning rate of the saturation runs (default 1)
+              --high-lr LR       the large learning rate of the saturation runs (default 3 for the row-sparse
+                                 layers, 1 for the dense ones)
               --updater U        network: adagrad (rowsparse default; per-row AdaGrad), adam (dense default;
                                  gradients averaged over the minibatch) or sgd (plain SGD, not averaged over the
                                  minibatch: the learning rate is per pair, as in word2vec);
@@ -287,9 +298,9 @@ public final class TagEmbeddings {
         if (compare) {
             specs.add(new RunSpec("binary_xent", "LossBinaryXENT + sigmoid", new LossBinaryXENTIntact(),
                     Activation.SIGMOID, lr));
-            specs.add(new RunSpec("skipgram_high_lr", sgName, sg, Activation.IDENTITY, o.highLr));
+            specs.add(new RunSpec("skipgram_high_lr", sgName, sg, Activation.IDENTITY, o.highLearningRate()));
             specs.add(new RunSpec("binary_xent_high_lr", "LossBinaryXENT + sigmoid", new LossBinaryXENTIntact(),
-                    Activation.SIGMOID, o.highLr));
+                    Activation.SIGMOID, o.highLearningRate()));
         }
         List<RunResult> results = new ArrayList<>();
         TagPairs.Scorer bestModel = null;
@@ -364,7 +375,7 @@ public final class TagEmbeddings {
         config.put("negatives", o.negatives);
         config.put("batch", o.batch);
         config.put("lr", pairTrainer ? results.get(0).spec.lr() : lr);
-        config.put("high_lr", o.highLr);
+        config.put("high_lr", o.highLearningRate());
         config.put("mode", o.mode);
         config.put("eps", o.eps);
         config.put("seed", o.seed);

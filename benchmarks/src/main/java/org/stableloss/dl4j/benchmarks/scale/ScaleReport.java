@@ -56,6 +56,7 @@ public final class ScaleReport {
               --peers P,P,...     of network-rowsparse, network-dense, pair, fasttext, word2vec
                                   (default: all of them)
               --network-epochs E  epochs of the network runs (default 0: the job's early stopping)
+              --network-batch B,B pairs per minibatch of the network runs, one run per size (default 256)
               --pair-epochs E     epochs of the pair trainer (default 0: its own default)
               --fasttext-epochs E, --fasttext-lr LR   fastText's settings (default 20, 0.5)
               --word2vec-epochs E (default 2)
@@ -84,6 +85,7 @@ public final class ScaleReport {
                 "--peers", "network-rowsparse,network-dense,pair,fasttext,word2vec", "--network-epochs", "0",
                 "--pair-epochs", "0", "--fasttext-epochs", "20", "--fasttext-lr", "0.5", "--word2vec-epochs", "2",
                 "--dense-max", "100000", "--word2vec-max", "100000"));
+        o.put("--network-batch", "256");
         o.putAll(Map.of("--threads", "2", "--xmx", "3g", "--seed", "42", "--out", "benchmarks/target/scale"));
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--help") || !o.containsKey(args[i]) || i + 1 == args.length) {
@@ -106,11 +108,15 @@ public final class ScaleReport {
                 PlantedTagData.write(data, file);
                 TagData.Split split = data.splitForEvaluation(0.1, seed);
                 for (String peer : peers) {
-                    Row r = run(peer, data, split, file, o, out);
-                    if (r != null) {
-                        rows.add(r);
-                        System.out.println(format(r));
-                        write(rows, out);
+                    String[] batches = peer.startsWith("network") ? o.get("--network-batch").split(",")
+                            : new String[]{""};
+                    for (String batch : batches) {
+                        Row r = run(peer, batch, data, split, file, o, out);
+                        if (r != null) {
+                            rows.add(r);
+                            System.out.println(format(r));
+                            write(rows, out);
+                        }
                     }
                 }
                 Files.deleteIfExists(file);
@@ -118,13 +124,13 @@ public final class ScaleReport {
         }
     }
 
-    private static Row run(String peer, TagData data, TagData.Split split, Path file, Map<String, String> o,
-                           Path out) throws IOException, InterruptedException {
+    private static Row run(String peer, String batch, TagData data, TagData.Split split, Path file,
+                           Map<String, String> o, Path out) throws IOException, InterruptedException {
         int samples = data.numSamples();
         int tags = data.numTags();
         long seed = Long.parseLong(o.get("--seed"));
         String threads = o.get("--threads");
-        Path dir = out.resolve(peer + "-" + samples + "-" + tags);
+        Path dir = out.resolve(peer + (batch.isEmpty() ? "" : "-b" + batch) + "-" + samples + "-" + tags);
         Files.createDirectories(dir);
         switch (peer) {
             case "network-rowsparse", "network-dense", "pair" -> {
@@ -140,14 +146,16 @@ public final class ScaleReport {
                 if (peer.equals("pair")) {
                     cmd.addAll(List.of("--trainer", "pair", "--threads", threads));
                 } else {
-                    cmd.addAll(List.of("--trainer", "network", "--embeddings",
+                    cmd.addAll(List.of("--trainer", "network", "--batch", batch, "--embeddings",
                             peer.equals("network-dense") ? "dense" : "rowsparse"));
                 }
                 Measured m = java(cmd, o.get("--xmx"), peer.equals("pair") ? threads : "1", dir);
                 JsonNode metrics = new ObjectMapper().readTree(dir.resolve("metrics.json").toFile());
                 JsonNode run = metrics.get("runs").get(0);
-                return new Row(tags, samples, split.numTrain(), peer,
-                        "epochs " + metrics.get("config").get("epochs").asText(), run.get("train_seconds").asDouble(),
+                String settings = "epochs " + metrics.get("config").get("epochs").asText()
+                        + (batch.isEmpty() ? ", " + threads + " threads" : ", batch " + batch);
+                String label = peer + (o.get("--network-batch").contains(",") && !batch.isEmpty() ? " b" + batch : "");
+                return new Row(tags, samples, split.numTrain(), label, settings, run.get("train_seconds").asDouble(),
                         m.wallSeconds, run.get("train_pairs_per_second").asDouble(), m.maxRssMb,
                         run.get("hits_at_10").asDouble(), run.get("auc").asDouble(), "");
             }
