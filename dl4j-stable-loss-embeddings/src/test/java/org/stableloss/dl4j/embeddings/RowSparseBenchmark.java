@@ -30,7 +30,7 @@ import org.nd4j.linalg.learning.config.Adam;
  * </ul>
  * Run: {@code mvn -B -o -q -pl dl4j-stable-loss-embeddings -am test-compile} then
  * {@code java --add-modules jdk.incubator.vector -cp <test classpath> org.stableloss.dl4j.embeddings.RowSparseBenchmark
- * speed|quality}, or through surefire's classpath via {@code NOTES-FOR-LEAD.md}'s command.
+ * speed|quality|layout}, or through surefire's classpath via {@code NOTES-FOR-LEAD.md}'s command.
  */
 public final class RowSparseBenchmark {
 
@@ -41,6 +41,8 @@ public final class RowSparseBenchmark {
         String mode = args.length > 0 ? args[0] : "speed";
         if (mode.equals("quality")) {
             quality();
+        } else if (mode.equals("layout")) {
+            layout();
         } else {
             long[] sizes = args.length > 1 ? java.util.Arrays.stream(args[1].split(",")).mapToLong(Long::parseLong)
                     .toArray() : new long[] {10_000, 100_000, 1_000_000};
@@ -54,7 +56,7 @@ public final class RowSparseBenchmark {
         int neg = 5;
         System.out.printf(Locale.ROOT, "JDK %s, %d cores, OMP_NUM_THREADS=%s%n", Runtime.version(),
                 Runtime.getRuntime().availableProcessors(), System.getenv("OMP_NUM_THREADS"));
-        System.out.println("samples  batch  dense_ms  rowsparse_ms  dense/rowsparse");
+        System.out.println("samples  batch  dense_ms  rowsparse_ms  dense/rowsparse  rowsparse_gradient_only_ms");
         for (long v : sizes) {
             for (int batch : new int[] {256, 2048}) {
                 int samples = (int) v;
@@ -71,6 +73,7 @@ public final class RowSparseBenchmark {
                 int steps = v >= 1_000_000 ? 8 : 20;
                 double bestDense = Double.MAX_VALUE;
                 double bestRows = Double.MAX_VALUE;
+                double bestRowsGradient = Double.MAX_VALUE;
                 for (int i = 0; i < steps + 3; i++) {
                     MultiDataSet b = data.get(i % data.size());
                     long t0 = System.nanoTime();
@@ -78,16 +81,67 @@ public final class RowSparseBenchmark {
                     long t1 = System.nanoTime();
                     rows.fit(b);
                     long t2 = System.nanoTime();
+                    rows.setInputs(b.getFeatures());
+                    rows.setLabels(b.getLabels());
+                    long t3 = System.nanoTime();
+                    rows.computeGradientAndScore();
+                    long t4 = System.nanoTime();
                     if (i >= 3) {
                         bestDense = Math.min(bestDense, (t1 - t0) / 1e6);
                         bestRows = Math.min(bestRows, (t2 - t1) / 1e6);
+                        bestRowsGradient = Math.min(bestRowsGradient, (t4 - t3) / 1e6);
                     }
                 }
-                System.out.printf(Locale.ROOT, "%8d  %5d  %8.2f  %12.3f  %8.1fx%n", v, batch, bestDense, bestRows,
-                        bestDense / bestRows);
+                System.out.printf(Locale.ROOT, "%8d  %5d  %8.2f  %12.3f  %8.1fx  %10.3f%n", v, batch, bestDense,
+                        bestRows, bestDense / bestRows, bestRowsGradient);
             }
         }
         System.out.printf(Locale.ROOT, "max RSS (VmHWM) %s%n", vmHwm());
+    }
+
+    /**
+     * Gathering 1,536 random rows (batch 256 x (K+1)) of d = 32 from a [1M, 32] FLOAT table through the host buffer,
+     * row-major (a row is 32 consecutive floats) against column-major (DL4J's layout: a row's values lie V apart);
+     * interleaved, best of 50.
+     */
+    private static void layout() {
+        int v = 1_000_000;
+        int d = 32;
+        int n = 1536;
+        INDArray rowMajor = Nd4j.rand(DataType.FLOAT, v, d);
+        INDArray columnMajor = rowMajor.dup('f');
+        java.nio.FloatBuffer c = rowMajor.data().asNio().order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer();
+        java.nio.FloatBuffer f = columnMajor.data().asNio().order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer();
+        Random random = new Random(1);
+        float[] out = new float[n * d];
+        double bestC = Double.MAX_VALUE;
+        double bestF = Double.MAX_VALUE;
+        double check = 0;
+        for (int rep = 0; rep < 60; rep++) {
+            int[] idx = new int[n];
+            for (int i = 0; i < n; i++) {
+                idx[i] = random.nextInt(v);
+            }
+            long t0 = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                c.get(idx[i] * d, out, i * d, d);
+            }
+            long t1 = System.nanoTime();
+            check += out[n * d - 1];
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < d; j++) {
+                    out[i * d + j] = f.get(j * v + idx[i]);
+                }
+            }
+            long t2 = System.nanoTime();
+            check += out[n * d - 1];
+            if (rep >= 10) {
+                bestC = Math.min(bestC, (t1 - t0) / 1e3);
+                bestF = Math.min(bestF, (t2 - t1) / 1e3);
+            }
+        }
+        System.out.printf(Locale.ROOT, "gather %d rows of %d from %d: row-major %.1f us, column-major %.1f us (%.1fx)"
+                + " [checksum %.3f]%n", n, d, v, bestC, bestF, bestF / bestC, check);
     }
 
     private static String vmHwm() {

@@ -157,7 +157,8 @@ class RowSparseEmbeddingLayerTest {
         ComputationGraph rows = SkipGramNets.graph(SAMPLES, TAGS, DIM, NEG,
                 new SkipGramNets.Rows(RowOptimizer.ADAGRAD, 0.2, true), new Sgd(0.1), DataType.FLOAT, true, 4);
         Random random = new Random(6);
-        rows.fit(SkipGramNets.batch(random, MB, SAMPLES, TAGS, NEG, DataType.FLOAT));     // rows written last step
+        MultiDataSet previous = SkipGramNets.batch(random, MB, SAMPLES, TAGS, NEG, DataType.FLOAT);
+        rows.fit(previous);     // writes its rows' updates into the gradient view
         MultiDataSet batch = SkipGramNets.batch(random, MB, SAMPLES, TAGS, NEG, DataType.FLOAT);
         INDArray params = rows.params().dup();
         rows.setInputs(batch.getFeatures());
@@ -167,6 +168,29 @@ class RowSparseEmbeddingLayerTest {
         rows.computeGradientAndScore();
         assertEquals(params, rows.params(), "computeGradientAndScore must not change parameters or state");
         assertEquals(first, rows.gradient().gradient(), "a repeated call must return the same gradient");
+        // rows of the previous step that this batch does not touch hold no update any more
+        String[] layers = {"sampleEmb", "tagEmb"};
+        int cleared = 0;
+        for (int i = 0; i < 2; i++) {
+            Set<Integer> now = indices(batch.getFeatures(i));
+            INDArray gradW = rows.getLayer(layers[i]).getGradientsViewArray();
+            long d = DIM;
+            for (int r : indices(previous.getFeatures(i))) {
+                if (!now.contains(r)) {
+                    cleared++;
+                    for (long j = 0; j < d; j++) {
+                        assertEquals(0f, gradW.getFloat(r * d + j), layers[i] + " stale row " + r);
+                    }
+                }
+            }
+            for (int r = 0; r < rows.getLayer(layers[i]).getParam("W").size(0); r++) {
+                float state = rows.getLayer(layers[i]).getGradientsViewArray().getFloat(
+                        rows.getLayer(layers[i]).getParam("W").length()
+                                + (layers[i].equals("sampleEmb") ? DIM : 0) + r);
+                assertEquals(now.contains(r), state != 0f, layers[i] + " AdaGrad increment of row " + r);
+            }
+        }
+        assertTrue(cleared > 0, "the batches should differ in some rows");
 
         rows.fit(batch);
         // the tables and AdaGrad state move by exactly the returned values; the bias goes through Sgd(0.1), divided
@@ -181,5 +205,13 @@ class RowSparseEmbeddingLayerTest {
                 assertEquals(expected.getFloat(k), p.getFloat(k), "parameter " + k);
             }
         }
+    }
+
+    private static Set<Integer> indices(INDArray features) {
+        Set<Integer> out = new HashSet<>();
+        for (double v : features.reshape(features.length()).toDoubleVector()) {
+            out.add((int) v);
+        }
+        return out;
     }
 }
