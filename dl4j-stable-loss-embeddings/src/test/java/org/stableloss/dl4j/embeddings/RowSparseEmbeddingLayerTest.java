@@ -214,4 +214,54 @@ class RowSparseEmbeddingLayerTest {
         }
         return out;
     }
+
+    /**
+     * Gradient sharing's accumulator zeroes the whole gradient view and decodes shared updates into any rows before
+     * the step; the next backprop must then leave only this step's rows in the view, in every path.
+     */
+    @Test
+    void foreignWritesIntoTheGradientViewAreClearedByTheNextBackprop() {
+        for (String hostPath : new String[] {"true", "false"}) {
+            String old = System.getProperty(RowKernels.PROPERTY);
+            System.setProperty(RowKernels.PROPERTY, hostPath);
+            try {
+                ComputationGraph rows = SkipGramNets.graph(SAMPLES, TAGS, DIM, NEG,
+                        new SkipGramNets.Rows(RowOptimizer.ADAGRAD, 0.2, false), new NoOp(), DataType.FLOAT, true, 4);
+                Random random = new Random(8);
+                rows.fit(SkipGramNets.batch(random, MB, SAMPLES, TAGS, NEG, DataType.FLOAT));
+                MultiDataSet batch = SkipGramNets.batch(random, MB, SAMPLES, TAGS, NEG, DataType.FLOAT);
+                INDArray view = rows.getGradientsViewArray();
+                view.assign(0);                                     // as EncodedGradientsAccumulator.applyUpdate
+                int untouched = 0;
+                while (indices(batch.getFeatures(0)).contains(untouched)) {
+                    untouched++;
+                }
+                view.putScalar((long) untouched * DIM + 3, 0.125);   // "decoded" updates in rows this step misses
+                view.putScalar((long) SAMPLES * DIM + untouched, -0.5);
+                rows.setInputs(batch.getFeatures());
+                rows.setLabels(batch.getLabels());
+                rows.computeGradientAndScore();
+                for (int i = 0; i < 2; i++) {
+                    String layer = i == 0 ? "sampleEmb" : "tagEmb";
+                    Set<Integer> now = indices(batch.getFeatures(i));
+                    INDArray gradW = rows.getLayer(layer).getGradientsViewArray();
+                    long v = rows.getLayer(layer).getParam("W").size(0);
+                    for (int r = 0; r < v; r++) {
+                        boolean written = false;
+                        for (long j = 0; j < DIM; j++) {
+                            written |= gradW.getFloat(r * DIM + j) != 0f;
+                        }
+                        written |= gradW.getFloat(v * DIM + r) != 0f;
+                        assertEquals(now.contains(r), written, hostPath + " " + layer + " row " + r);
+                    }
+                }
+            } finally {
+                if (old == null) {
+                    System.clearProperty(RowKernels.PROPERTY);
+                } else {
+                    System.setProperty(RowKernels.PROPERTY, old);
+                }
+            }
+        }
+    }
 }
