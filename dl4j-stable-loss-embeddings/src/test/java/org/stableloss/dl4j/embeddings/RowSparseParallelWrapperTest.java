@@ -15,7 +15,7 @@ import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
 import org.nd4j.linalg.learning.config.Adam;
 
 /**
- * ParallelWrapper with parameter averaging, 2 CPU workers: each worker's replica trains its rows (and AdaGrad state)
+ * ParallelWrapper, 2 CPU workers. Parameter averaging: each worker's replica trains its rows (and AdaGrad state)
  * as one network would; averaging then averages tables and state like any parameters. The loss on the training
  * batches must fall as far as one network's does in half the epochs (averaging needs about twice the epochs,
  * FIELD-NOTES 10).
@@ -54,6 +54,32 @@ class RowSparseParallelWrapperTest {
         assertTrue(averaged < one * 1.25, "averaged " + averaged + " vs one network in half the epochs " + one);
         assertTrue(state.minNumber().doubleValue() >= 0 && state.maxNumber().doubleValue() > 0,
                 "AdaGrad state averaged and kept: " + state);
+    }
+
+    /**
+     * Gradient sharing (threshold encoding of each worker's update) learns very slowly in DL4J 1.0.0-M2.1 with its own
+     * embedding layers too; with the row-sparse layers it must stay finite and lower the loss every epoch (before the
+     * layer cleared foreign writes, decoded updates left in its gradient view would have been shared again).
+     */
+    @Test
+    void sharedGradientsTrainAndStayFinite() throws Exception {
+        List<org.nd4j.linalg.dataset.MultiDataSet> data = RowSparseTrainingTest.batches(16, 21, DataType.FLOAT);
+        ComputationGraph net = SkipGramNets.graph(RowSparseTrainingTest.SAMPLES, RowSparseTrainingTest.TAGS,
+                RowSparseTrainingTest.DIM, RowSparseTrainingTest.NEG,
+                new SkipGramNets.Rows(RowOptimizer.ADAGRAD, 0.1, false), new Adam(0.01), DataType.FLOAT, true, 8);
+        double previous = loss(net, data);
+        ParallelWrapper wrapper = new ParallelWrapper.Builder<>(net).workers(2).prefetchBuffer(4)
+                .trainingMode(ParallelWrapper.TrainingMode.SHARED_GRADIENTS).build();
+        try {
+            for (int e = 0; e < 3; e++) {
+                wrapper.fit(new Batches(data));
+                double now = loss(net, data);
+                assertTrue(Double.isFinite(now) && now < previous, "epoch " + e + ": loss " + previous + " -> " + now);
+                previous = now;
+            }
+        } finally {
+            wrapper.close();
+        }
     }
 
     private static double loss(ComputationGraph g, List<org.nd4j.linalg.dataset.MultiDataSet> data) {
