@@ -58,8 +58,9 @@ class RowSparseParallelWrapperTest {
 
     /**
      * Gradient sharing (threshold encoding of each worker's update) learns very slowly in DL4J 1.0.0-M2.1 with its own
-     * embedding layers too; with the row-sparse layers it must stay finite and lower the loss every epoch (before the
-     * layer cleared foreign writes, decoded updates left in its gradient view would have been shared again).
+     * embedding layers too; with the row-sparse layers it must stay finite and lower the loss every epoch. (That the
+     * layer clears the updates the accumulator decodes into its gradient view is tested directly in
+     * {@code RowSparseEmbeddingLayerTest#foreignWritesIntoTheGradientViewAreClearedByTheNextBackprop}.)
      */
     @Test
     void sharedGradientsTrainAndStayFinite() throws Exception {
