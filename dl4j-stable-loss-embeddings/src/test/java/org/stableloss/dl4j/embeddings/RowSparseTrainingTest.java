@@ -14,6 +14,7 @@ import java.util.Random;
 
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
+import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;
@@ -88,6 +89,20 @@ class RowSparseTrainingTest {
         assertFalse(tags.hasBias());
         assertNotEquals(sample, tags);
         assertTrue(json.contains(RowSparseEmbeddingSequenceLayer.class.getName()), json);
+
+        // output types and memory reports, as DL4J's embedding layers give them; input types never change nIn
+        assertEquals(InputType.feedForward(DIM), sample.getOutputType(0, InputType.feedForward(1)));
+        assertEquals(InputType.recurrent(DIM, NEG + 1), tags.getOutputType(1, InputType.recurrent(1, NEG + 1)));
+        sample.setNIn(InputType.feedForward(1), true);
+        assertEquals(SAMPLES, sample.getNIn());
+        org.deeplearning4j.nn.conf.layers.EmbeddingLayer dl4j = new org.deeplearning4j.nn.conf.layers.EmbeddingLayer
+                .Builder().nIn(SAMPLES).nOut(DIM).hasBias(true).updater(new NoOp()).build();
+        for (var mode : org.deeplearning4j.nn.conf.memory.MemoryUseMode.values()) {
+            assertEquals(dl4j.getMemoryReport(InputType.feedForward(1)).getTotalMemoryBytes(64, mode,
+                            org.deeplearning4j.nn.conf.CacheMode.NONE, DataType.FLOAT),
+                    sample.getMemoryReport(InputType.feedForward(1)).getTotalMemoryBytes(64, mode,
+                            org.deeplearning4j.nn.conf.CacheMode.NONE, DataType.FLOAT), mode.toString());
+        }
     }
 
     /** The backend-neutral ND4J path (forced by the system property) trains to the same parameters. */
