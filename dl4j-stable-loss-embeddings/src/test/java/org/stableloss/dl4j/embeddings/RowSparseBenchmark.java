@@ -22,7 +22,7 @@ import org.nd4j.linalg.learning.config.Adam;
  * <ul>
  *   <li>{@code speed}: one {@code fit()} step of the skip-gram graph with DL4J's embedding layers (Adam, as the main
  *       job) and with the row-sparse ones (AdaGrad), at V = 10k, 100k, 1M sample rows (1,000 tags, d = 32, K = 5),
- *       batch 256 and 2048; interleaved (dense, row-sparse, dense, ...), best of N steps after warm-up; prints ms per
+ *       batch 256 and 2048; interleaved (dense, row-sparse, dense, ...), best of N steps after warm-up (50 steps, 15 at 1M); prints ms per
  *       step and the ratio;</li>
  *   <li>{@code quality}: the row optimizers (and dense Adam) on a small planted problem: 3,000 samples in 30 topics
  *       of 10 tags (300 tags), 4 training tags per sample; filtered hits@10 of a held-out topic tag and the wall time
@@ -70,7 +70,7 @@ public final class RowSparseBenchmark {
                 for (int i = 0; i < 8; i++) {
                     data.add(SkipGramNets.batch(random, batch, samples, tags, neg, DataType.FLOAT));
                 }
-                int steps = v >= 1_000_000 ? 8 : 20;
+                int steps = v >= 1_000_000 ? 15 : 50;
                 double bestDense = Double.MAX_VALUE;
                 double bestRows = Double.MAX_VALUE;
                 double bestRowsGradient = Double.MAX_VALUE;
