@@ -157,4 +157,31 @@ class RowSparseTrainingTest {
             assertTrue(after < 0.5 * before, optimizer + ": loss " + before + " -> " + after);
         }
     }
+
+    /** Wrapped in DL4J's FrozenLayerWithBackprop (which zeroes the wrapped layer's gradient view) the table stays put. */
+    @Test
+    void frozenLayerWithBackpropKeepsTheTable() {
+        var conf = new org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder().dataType(DataType.FLOAT)
+                .updater(new Sgd(0.5)).list()
+                .layer(new org.deeplearning4j.nn.conf.layers.misc.FrozenLayerWithBackprop(
+                        new RowSparseEmbeddingLayer.Builder().nIn(SAMPLES).nOut(DIM).build()))
+                .layer(new org.deeplearning4j.nn.conf.layers.OutputLayer.Builder(
+                        org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction.MSE).nIn(DIM).nOut(2)
+                        .activation(org.nd4j.linalg.activations.Activation.IDENTITY).build())
+                .build();
+        var net = new org.deeplearning4j.nn.multilayer.MultiLayerNetwork(conf);
+        net.init();
+        INDArray table = net.getLayer(0).getParam("W").dup();
+        INDArray output = net.getLayer(1).params().dup();
+        Random random = new Random(3);
+        for (int i = 0; i < 3; i++) {
+            INDArray features = org.nd4j.linalg.factory.Nd4j.create(DataType.FLOAT, MB, 1);
+            for (int b = 0; b < MB; b++) {
+                features.putScalar(b, 0, random.nextInt(SAMPLES));
+            }
+            net.fit(features, org.nd4j.linalg.factory.Nd4j.rand(DataType.FLOAT, MB, 2));
+        }
+        assertEquals(table, net.getLayer(0).getParam("W"));
+        assertNotEquals(output, net.getLayer(1).params(), "the layer above must train");
+    }
 }
