@@ -6,6 +6,8 @@
 #   benchmarks/run.sh --accuracy-report [DIR]  the accuracy report (default DIR benchmarks/target/accuracy-report)
 #   benchmarks/run.sh --fit-step [OPTIONS...]  fit-step ratios, interleaved best of N (FitStepReport), e.g.
 #                                              --jvm /usr/lib/jvm/temurin-25-jdk-amd64/bin/java --vector false
+#   benchmarks/run.sh --scale [OPTIONS...]     training cost and quality against table size on planted data, every
+#                                              trainer and peer in its own process (ScaleReport; --help)
 # JMH forks get no JVM flags beyond -Xmx4g: add -jvmArgsAppend --add-modules=jdk.incubator.vector for the vector path.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,5 +20,10 @@ fi
 if [ "${1:-}" = --fit-step ]; then
   shift
   exec mvn -B -q -pl benchmarks exec:exec -Dbench.main=org.stableloss.dl4j.benchmarks.FitStepReport -Djmh.args="$*"
+fi
+if [ "${1:-}" = --scale ]; then
+  shift
+  exec mvn -B -q -pl benchmarks exec:exec -Dbench.main=org.stableloss.dl4j.benchmarks.scale.ScaleReport \
+    -Djmh.args="$*"
 fi
 exec mvn -B -q -pl benchmarks exec:exec -Djmh.args="$*"

@@ -26,7 +26,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import org.stableloss.dl4j.LossSkipGram;
 import org.stableloss.dl4j.samediff.SkipGramSameDiff;
-import org.stableloss.dl4j.samples.SameDiffSupport;
+import org.stableloss.dl4j.samediff.SameDiffSupport;
 
 /**
  * Forward + backward in SameDiff of {@link SkipGramSameDiff} (exact mode) against SameDiff's own

@@ -28,12 +28,12 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.stableloss.dl4j.LossSkipGram;
 import org.stableloss.dl4j.SaturationListener;
-import org.stableloss.dl4j.samples.TagData;
-import org.stableloss.dl4j.samples.TagEmbeddings;
-import org.stableloss.dl4j.samples.TagPairs;
+import org.stableloss.dl4j.embeddings.tags.TagData;
+import org.stableloss.dl4j.embeddings.tags.TagPairs;
+import org.stableloss.dl4j.embeddings.tags.TagModel;
 
 /**
- * The cost of {@link SaturationListener} on a training step of the samples' tag model ({@link TagEmbeddings#buildGraph}
+ * The cost of {@link SaturationListener} on a training step of the samples' tag model ({@link TagModel}
  * on the bundled Debtags data, dim 32, K = 5, 256 pairs per minibatch, LossSkipGram, Adam): {@code fit} on one
  * minibatch without a listener, with the listener reporting every step (its worst case: the logits and labels copied
  * and counted, and one INFO line, each step) and every 10 steps (its default). The overhead is the ratio of the
@@ -74,7 +74,7 @@ public class SaturationListenerBenchmark {
         TagData data = TagData.loadBundled();
         TagPairs pairs = new TagPairs(data, data.split(0.1, 42));
         batches = pairs.batches(5, 256, 42).nextEpoch().subList(0, MINIBATCHES);
-        graph = TagEmbeddings.buildGraph(data.numSamples(), data.numTags(), 32, 5, new LossSkipGram(),
+        graph = TagModel.buildGraph(data.numSamples(), data.numTags(), 32, 5, new LossSkipGram(),
                 Activation.IDENTITY, "adam", 0.005, 42);
         if (!listener.equals("none")) {
             timed = new TimedListener(new SaturationListener(Integer.parseInt(listener)));

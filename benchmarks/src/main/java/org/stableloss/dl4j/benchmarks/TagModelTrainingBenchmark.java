@@ -20,11 +20,11 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
-import org.stableloss.dl4j.samples.TagData;
-import org.stableloss.dl4j.samples.TagEmbeddings;
+import org.stableloss.dl4j.embeddings.tags.TagData;
+import org.stableloss.dl4j.embeddings.tags.TagModel;
 
 /**
- * One training step of the samples' tag model ({@link TagEmbeddings#buildGraph}: sample and tag embeddings, dim 32,
+ * One training step of the samples' tag model ({@link TagModel}: sample and tag embeddings, dim 32,
  * {@code DotProductVertex}, {@code LossLayer}; Adam) on the bundled Debtags data ({@link TagData#loadBundled}: 14,663
  * samples, 488 tags): {@code ComputationGraph.fit} on one {@code MultiDataSet} of {@value #PAIRS} (sample, tag) pairs
  * x (1 + K) tags, K = 5, with {@code LossSkipGram} (exact, IDENTITY) against DL4J's {@code LossBinaryXENT} + SIGMOID
@@ -94,7 +94,7 @@ public class TagModelTrainingBenchmark {
                     new INDArray[]{Nd4j.create(sample, new long[]{PAIRS, 1}), Nd4j.create(tags, new long[]{PAIRS, cols})},
                     new INDArray[]{Nd4j.create(labels, new long[]{PAIRS, cols})});
         }
-        graph = TagEmbeddings.buildGraph(data.numSamples(), data.numTags(), DIM, NEGATIVES,
+        graph = TagModel.buildGraph(data.numSamples(), data.numTags(), DIM, NEGATIVES,
                 FitStepBenchmark.lossOf(loss), loss.equals("LossBinaryXENT") ? Activation.SIGMOID : Activation.IDENTITY,
                 "adam", 0.005, 42);
         graph.fit(batches[0]);

@@ -23,6 +23,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
 import org.nd4j.linalg.lossfunctions.impl.LossBinaryXENT;
 import org.stableloss.dl4j.LossSkipGram;
+import org.stableloss.dl4j.embeddings.tags.TagData;
 
 /** PNG charts (JFreeChart) of the tag-embedding job and the loss tour. */
 public final class Charts {

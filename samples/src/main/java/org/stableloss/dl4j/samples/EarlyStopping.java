@@ -8,6 +8,7 @@ import java.util.function.IntConsumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.stableloss.dl4j.embeddings.tags.TagData;
 
 /**
  * The samples' epoch loop: a fixed number of epochs when the user gives {@code --epochs}, else training until the

@@ -1,8 +1,8 @@
 package org.stableloss.dl4j.samples;
 
-import static org.stableloss.dl4j.samples.CliArgs.integer;
-import static org.stableloss.dl4j.samples.CliArgs.positiveInt;
-import static org.stableloss.dl4j.samples.CliArgs.unknownOption;
+import static org.stableloss.dl4j.embeddings.tags.CliArgs.integer;
+import static org.stableloss.dl4j.embeddings.tags.CliArgs.positiveInt;
+import static org.stableloss.dl4j.embeddings.tags.CliArgs.unknownOption;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -22,7 +22,6 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.distribution.NormalDistribution;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
@@ -48,6 +47,10 @@ import org.slf4j.LoggerFactory;
 import org.stableloss.dl4j.LossSkipGram;
 import org.stableloss.dl4j.SaturationListener;
 import org.stableloss.dl4j.graph.DotProductVertex;
+import org.stableloss.dl4j.embeddings.tags.TagData;
+import org.stableloss.dl4j.embeddings.RowSparseEmbeddingSequenceLayer;
+import org.stableloss.dl4j.embeddings.tags.TagPairs;
+import org.stableloss.dl4j.embeddings.tags.CliArgs;
 
 /**
  * The adoption scenario: an existing DL4J model is extended by a skip-gram head trained with {@link LossSkipGram}.
@@ -57,8 +60,9 @@ import org.stableloss.dl4j.graph.DotProductVertex;
  * (softmax, MCXENT). It is trained and saved with {@code ModelSerializer}, or loaded ({@code --model}).
  *
  * <p>{@code TransferLearning.GraphBuilder} extends it with a second input {@code tags} [mb, K + 1] (a sample's tag and
- * K sampled negatives, as in {@link TagEmbeddings}) -> {@code tagEmb} (EmbeddingSequenceLayer) -> {@code dot}
- * ({@link DotProductVertex} of {@code repr} and {@code tagEmb}: logits [mb, K + 1]) -> {@code tagLoss} (LossLayer,
+ * K sampled negatives, as in {@link TagEmbeddings}) -> {@code tagEmb} (RowSparseEmbeddingSequenceLayer, per-row
+ * AdaGrad) -> {@code dot} ({@link DotProductVertex} of {@code repr} and {@code tagEmb}: logits [mb, K + 1]) ->
+ * {@code tagLoss} (LossLayer,
  * LossSkipGram), and both heads train jointly (the facet loss only on the facet-training samples, by a label mask).
  * The same extension with {@code LossBinaryXENT} + sigmoid runs side by side from the same parameters. A
  * {@link SaturationListener} watches the tag head.
@@ -369,8 +373,8 @@ public final class ExtendExistingModel {
         return new TransferLearning.GraphBuilder(base.clone())
                 .fineTuneConfiguration(new FineTuneConfiguration.Builder().seed(seed).updater(new Adam(LR)).build())
                 .addInputs("tags")
-                .addLayer("tagEmb", new EmbeddingSequenceLayer.Builder().nIn(numTags).nOut(DIM).hasBias(false)
-                        .inputLength(NEGATIVES + 1).activation(Activation.IDENTITY)
+                .addLayer("tagEmb", new RowSparseEmbeddingSequenceLayer.Builder().nIn(numTags).nOut(DIM)
+                        .hasBias(false).inputLength(NEGATIVES + 1).activation(Activation.IDENTITY)
                         .weightInit(new WeightInitDistribution(new NormalDistribution(0, 0.1))).build(), "tags")
                 .addVertex("dot", new DotProductVertex(), "repr", "tagEmb")
                 .addLayer("tagLoss", new LossLayer.Builder(loss).activation(activation).build(), "dot")

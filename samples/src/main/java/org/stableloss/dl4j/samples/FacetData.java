@@ -13,6 +13,7 @@ import java.util.TreeMap;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.stableloss.dl4j.embeddings.tags.TagData;
 
 /**
  * The classification task of {@link ExtendExistingModel} on a {@link TagData}: each sample's description words

@@ -1,9 +1,9 @@
 package org.stableloss.dl4j.samples;
 
-import static org.stableloss.dl4j.samples.CliArgs.integer;
-import static org.stableloss.dl4j.samples.CliArgs.positiveDouble;
-import static org.stableloss.dl4j.samples.CliArgs.positiveInt;
-import static org.stableloss.dl4j.samples.CliArgs.unknownOption;
+import static org.stableloss.dl4j.embeddings.tags.CliArgs.integer;
+import static org.stableloss.dl4j.embeddings.tags.CliArgs.positiveDouble;
+import static org.stableloss.dl4j.embeddings.tags.CliArgs.positiveInt;
+import static org.stableloss.dl4j.embeddings.tags.CliArgs.unknownOption;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -27,6 +27,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stableloss.dl4j.LossSkipGram;
 import org.stableloss.dl4j.samediff.SkipGramSameDiff;
+import org.stableloss.dl4j.embeddings.tags.TagData;
+import org.stableloss.dl4j.embeddings.tags.TagPairs;
+import org.stableloss.dl4j.embeddings.tags.CliArgs;
+import org.stableloss.dl4j.samediff.SameDiffSupport;
+import org.stableloss.dl4j.embeddings.tags.TagModel;
 
 /**
  * The tag model of {@link TagEmbeddings} written in SameDiff: {@code score(s, t) = dot(W[s], C[t])} for sample
@@ -271,7 +276,7 @@ public final class SameDiffTagEmbeddings {
     /**
      * The model, in FLOAT. Placeholders (INT): {@code sampleIdx [B]}, {@code positiveIdx [B]} and
      * {@code negativeIdx [B, K]}; variables {@code W [numSamples, dim]} (samples) and {@code C [numTags, dim]}
-     * (tags), N(0, 0.1) as in {@link TagEmbeddings#buildGraph}. The loss {@value #LOSS} is the per-pair loss (the
+     * (tags), N(0, 0.1) as in {@link TagModel}. The loss {@value #LOSS} is the per-pair loss (the
      * positive and its K negatives) averaged over the minibatch, the score of {@link TagEmbeddings}' LossLayer.
      */
     static SameDiff buildModel(int numSamples, int numTags, int dim, int negatives, LossSkipGram loss, long seed) {

@@ -1,11 +1,11 @@
 package org.stableloss.dl4j.samples;
 
-import static org.stableloss.dl4j.samples.CliArgs.fraction;
-import static org.stableloss.dl4j.samples.CliArgs.integer;
-import static org.stableloss.dl4j.samples.CliArgs.oneOf;
-import static org.stableloss.dl4j.samples.CliArgs.positiveDouble;
-import static org.stableloss.dl4j.samples.CliArgs.positiveInt;
-import static org.stableloss.dl4j.samples.CliArgs.unknownOption;
+import static org.stableloss.dl4j.embeddings.tags.CliArgs.fraction;
+import static org.stableloss.dl4j.embeddings.tags.CliArgs.integer;
+import static org.stableloss.dl4j.embeddings.tags.CliArgs.oneOf;
+import static org.stableloss.dl4j.embeddings.tags.CliArgs.positiveDouble;
+import static org.stableloss.dl4j.embeddings.tags.CliArgs.positiveInt;
+import static org.stableloss.dl4j.embeddings.tags.CliArgs.unknownOption;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -18,23 +18,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 
-import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.distribution.NormalDistribution;
-import org.deeplearning4j.nn.conf.layers.EmbeddingLayer;
-import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
-import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.weights.WeightInitDistribution;
 import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.learning.config.Adam;
-import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
 import org.nd4j.shade.jackson.databind.ObjectMapper;
 import org.nd4j.shade.jackson.databind.SerializationFeature;
@@ -42,6 +33,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stableloss.dl4j.LossSkipGram;
 import org.stableloss.dl4j.graph.DotProductVertex;
+import org.stableloss.dl4j.embeddings.tags.TagData;
+import org.stableloss.dl4j.embeddings.tags.TagPairs;
+import org.stableloss.dl4j.embeddings.tags.CliArgs;
+import org.stableloss.dl4j.embeddings.tags.TagModel;
+import org.stableloss.dl4j.embeddings.BaseRowSparseLayer;
+import org.stableloss.dl4j.embeddings.EmbeddingTables;
+import org.stableloss.dl4j.embeddings.PairData;
+import org.stableloss.dl4j.embeddings.PairTrainer;
 
 /**
  * Learns embeddings of samples and tags from (sample, tag) pairs with negative sampling, and compares
@@ -63,6 +62,11 @@ public final class TagEmbeddings {
     /** float32: sigmoid(x) rounds to 0 (LossBinaryXENT gradient below 4e-3 and falling fast) beyond this. */
     static final double CONFIDENTLY_WRONG_LOGIT = TagPairs.CONFIDENTLY_WRONG_LOGIT;
 
+    /** From this many training pairs, {@code --trainer auto} picks the pair trainer. */
+    static final int PAIR_TRAINER_MIN_PAIRS = 500_000;
+    /** From this many training pairs, the loss comparison (three more network runs) is skipped. */
+    static final int COMPARE_MAX_PAIRS = 500_000;
+
     private TagEmbeddings() {
     }
 
@@ -75,7 +79,8 @@ public final class TagEmbeddings {
         int dim = 32;
         int negatives = 5;
         int batch = 256;
-        double lr = 0.005;
+        /** NaN: the default of the trainer and embedding layers ({@link #learningRate()}). */
+        double lr = Double.NaN;
         double highLr = 1.0;
         String mode = "exact";
         double eps = 1e-4;
@@ -83,7 +88,12 @@ public final class TagEmbeddings {
         double testFraction = 0.1;
         int evalNegatives = 10;
         boolean compare = true;
-        String updater = "adam";
+        /** null: the default of the trainer and embedding layers ({@link #updater()}). */
+        String updater;
+        String embeddings = "rowsparse";
+        String trainer = "auto";
+        /** 0: the machine's cores. */
+        int threads;
         boolean help;
 
         static Options parse(String[] args) {
@@ -98,7 +108,10 @@ public final class TagEmbeddings {
                     case "--dim" -> o.dim = positiveInt(key, value);
                     case "--negatives" -> o.negatives = positiveInt(key, value);
                     case "--batch" -> o.batch = positiveInt(key, value);
-                    case "--updater" -> o.updater = oneOf(key, value, "adam", "sgd");
+                    case "--updater" -> o.updater = oneOf(key, value, "adam", "adagrad", "sgd");
+                    case "--embeddings" -> o.embeddings = oneOf(key, value, "rowsparse", "dense");
+                    case "--trainer" -> o.trainer = oneOf(key, value, "auto", "pair", "network");
+                    case "--threads" -> o.threads = positiveInt(key, value);
                     case "--lr" -> o.lr = positiveDouble(key, value);
                     case "--high-lr" -> o.highLr = positiveDouble(key, value);
                     case "--mode" -> o.mode = oneOf(key, value, "exact", "clamped");
@@ -114,7 +127,29 @@ public final class TagEmbeddings {
                     default -> throw unknownOption(key);
                 }
             });
+            if ("adam".equals(o.updater) && (o.trainer.equals("pair") || o.embeddings.equals("rowsparse"))) {
+                throw new CliArgs.UsageException("--updater adam trains DL4J's dense embedding layers only: use it"
+                        + " with --trainer network --embeddings dense, or choose adagrad or sgd");
+            }
+            if ("adagrad".equals(o.updater) && !o.trainer.equals("pair") && o.embeddings.equals("dense")) {
+                throw new CliArgs.UsageException("--updater adagrad needs the row-sparse layers (--embeddings"
+                        + " rowsparse) or the pair trainer (--trainer pair); the dense layers take adam or sgd");
+            }
             return o;
+        }
+
+        /** The network path's updater: as given, else adam for the dense layers and adagrad for the row-sparse. */
+        String updater() {
+            return updater != null ? updater : embeddings.equals("dense") ? "adam" : "adagrad";
+        }
+
+        /** The network path's learning rate: as given, else 0.005 (Adam, dense) or the row-sparse layers' default. */
+        double learningRate() {
+            return !Double.isNaN(lr) ? lr : embeddings.equals("dense") ? 0.005 : BaseRowSparseLayer.DEFAULT_LEARNING_RATE;
+        }
+
+        TagModel.Embeddings embeddingLayers() {
+            return TagModel.Embeddings.of(embeddings);
         }
 
         LossSkipGram skipGram() {
@@ -127,6 +162,7 @@ public final class TagEmbeddings {
             Usage: TagEmbeddings [options]
               Learns sample and tag embeddings from (sample, tag) pairs with K sampled negative tags per pair,
               trained with LossSkipGram and, side by side, with LossBinaryXENT + sigmoid (same model, seed, init).
+              Large data (500,000 training pairs or more) trains with the pair trainer instead of a DL4J network.
             Options:
               --data FILE        sample<TAB>tag1,tag2,...[<TAB>more columns] per line, plain or .gz
                                  (default: the bundled Debtags snapshot, 14,663 Debian packages, 488 tags)
@@ -138,15 +174,26 @@ public final class TagEmbeddings {
               --dim D            embedding size (default 32)
               --negatives K      sampled negative tags per positive pair (default 5)
               --batch N          positive pairs per minibatch (default 256)
-              --lr LR            learning rate (default 0.005)
+              --trainer T        auto (default: pair from 500,000 training pairs, else network), network (a DL4J
+                                 ComputationGraph trained with fit) or pair (PairTrainer: word2vec-style threads
+                                 updating rows from primitive arrays; no loss comparison)
+              --embeddings E     the network's embedding layers: rowsparse (default; a step costs what the
+                                 minibatch touches) or dense (DL4J's EmbeddingLayer; a step costs the whole tables)
+              --threads N        the pair trainer's threads (default: the machine's cores; ND4J's thread
+                                 budget is raised to it)
+              --lr LR            learning rate (default: 0.1 for the row-sparse layers (AdaGrad), 0.005 for the
+                                 dense ones (Adam), the pair trainer's default for it)
               --high-lr LR       the large learning rate of the saturation runs (default 1)
-              --updater U        adam (default; gradients averaged over the minibatch) or sgd (plain SGD,
-                                 not averaged over the minibatch: the learning rate is per pair, as in word2vec)
+              --updater U        network: adagrad (rowsparse default; per-row AdaGrad), adam (dense default;
+                                 gradients averaged over the minibatch) or sgd (plain SGD, not averaged over the
+                                 minibatch: the learning rate is per pair, as in word2vec);
+                                 pair trainer: sgd (its default; linear decay) or adagrad
               --mode MODE        LossSkipGram mode: exact (default) or clamped
               --eps EPS          clamp of the clamped mode and of the charts (default 1e-4)
               --seed N           random seed: split, init, shuffling, negatives (default 42)
               --test-fraction F  share of pairs held out for evaluation (default 0.1)
-              --no-compare       train LossSkipGram only (no LossBinaryXENT and no large-lr runs)
+              --no-compare       train LossSkipGram only (no LossBinaryXENT and no large-lr runs; also
+                                 skipped with the pair trainer and from 500,000 training pairs)
               --help             this text
             """;
 
@@ -198,40 +245,81 @@ public final class TagEmbeddings {
         TagData.Split split = data.splitForEvaluation(o.testFraction, o.seed);
         log.info("data {}: {} samples, {} tags, {} pairs -> {} training, {} held out", data.source(),
                 data.numSamples(), data.numTags(), data.numPairs(), split.numTrain(), split.numTest());
-        log.info("model: dim {}, {} negatives per pair, batch {}, {} epochs, seed {}; ND4J backend {}, {} threads",
-                o.dim, o.negatives, o.batch, o.epochs > 0 ? o.epochs : "early-stopped", o.seed,
-                Nd4j.getBackend().getClass().getSimpleName(), Nd4j.getEnvironment().maxThreads());
-        if (System.getenv("OMP_NUM_THREADS") == null) {
-            log.warn("OMP_NUM_THREADS is not set: the arrays here are small, and when other work shares the cores"
-                    + " ND4J's OpenMP threads can slow every op down many times; OMP_NUM_THREADS=1 is usually fastest");
+        boolean pairTrainer = o.trainer.equals("pair")
+                || (o.trainer.equals("auto") && split.numTrain() >= PAIR_TRAINER_MIN_PAIRS);
+        String trainerReason = !o.trainer.equals("auto") ? "--trainer " + o.trainer
+                : String.format(Locale.ROOT, "auto: %,d training pairs, %s %,d", split.numTrain(),
+                pairTrainer ? "at least" : "fewer than", PAIR_TRAINER_MIN_PAIRS);
+        int threads = o.threads > 0 ? o.threads : Runtime.getRuntime().availableProcessors();
+        out.printf(Locale.ROOT, "trainer: %s (%s)%n", pairTrainer ? "pair" : "network, " + o.embeddings
+                + " embeddings", trainerReason);
+        boolean compare = o.compare && !pairTrainer && split.numTrain() < COMPARE_MAX_PAIRS;
+        if (o.compare && !compare) {
+            out.println(pairTrainer ? "loss comparison skipped: it trains DL4J networks (--trainer network)"
+                    : String.format(Locale.ROOT, "loss comparison skipped: %,d training pairs, at least %,d (it"
+                    + " trains three more networks; run it on a sample of the data)", split.numTrain(),
+                    COMPARE_MAX_PAIRS));
+        }
+        if (pairTrainer) {
+            log.info("model: dim {}, {} negatives per pair, pair trainer, {} threads, seed {}", o.dim, o.negatives,
+                    threads, o.seed);
+            if (Nd4j.getEnvironment().maxThreads() < threads) {
+                Nd4j.getEnvironment().setMaxThreads(threads);
+            }
+        } else {
+            log.info("model: dim {}, {} negatives per pair, {} embeddings, {} (lr {}), batch {}, {} epochs, seed {};"
+                    + " ND4J backend {}, {} threads", o.dim, o.negatives, o.embeddings, o.updater(),
+                    trim(o.learningRate()), o.batch, o.epochs > 0 ? o.epochs : "early-stopped", o.seed,
+                    Nd4j.getBackend().getClass().getSimpleName(), Nd4j.getEnvironment().maxThreads());
+            if (System.getenv("OMP_NUM_THREADS") == null) {
+                log.warn("OMP_NUM_THREADS is not set: the arrays here are small, and when other work shares the"
+                        + " cores ND4J's OpenMP threads can slow every op down many times; OMP_NUM_THREADS=1 is"
+                        + " usually fastest");
+            }
         }
 
         Trainer trainer = new Trainer(data, split, o);
         List<RunSpec> specs = new ArrayList<>();
         LossSkipGram sg = o.skipGram();
         String sgName = "LossSkipGram(" + o.mode + ")";
-        specs.add(new RunSpec("skipgram", sgName, sg, Activation.IDENTITY, o.lr));
-        if (o.compare) {
+        double lr = pairTrainer ? Double.NaN : o.learningRate();
+        specs.add(new RunSpec("skipgram", sgName, sg, Activation.IDENTITY, lr));
+        if (compare) {
             specs.add(new RunSpec("binary_xent", "LossBinaryXENT + sigmoid", new LossBinaryXENTIntact(),
-                    Activation.SIGMOID, o.lr));
+                    Activation.SIGMOID, lr));
             specs.add(new RunSpec("skipgram_high_lr", sgName, sg, Activation.IDENTITY, o.highLr));
             specs.add(new RunSpec("binary_xent_high_lr", "LossBinaryXENT + sigmoid", new LossBinaryXENTIntact(),
                     Activation.SIGMOID, o.highLr));
         }
         List<RunResult> results = new ArrayList<>();
-        ComputationGraph bestGraph = null;
-        EarlyStopping.Outcome selection = o.epochs > 0 ? null : trainer.selectEpochs(specs.get(0));
-        int epochs = o.epochs > 0 ? o.epochs : selection.bestEpoch();
-        for (RunSpec spec : specs) {
-            ComputationGraph g = buildGraph(data.numSamples(), data.numTags(), o.dim, o.negatives, spec.loss(),
-                    spec.activation(), o.updater, spec.lr(), o.seed);
-            RunResult r = trainer.train(g, spec, epochs);
-            r.eval = trainer.evaluate(g);
-            log.info("[{}] done: AUC {}, hits@10 {}, {} pairs/s, {} non-finite steps", spec.name(),
-                    f4(r.eval.auc()), f4(r.eval.hitsAt10()), Math.round(r.pairsPerSecond), r.nonfiniteSteps);
+        TagPairs.Scorer bestModel = null;
+        EarlyStopping.Outcome selection = null;
+        int epochs;
+        if (pairTrainer) {
+            PairTrainer pt = trainer.pairTrainer(sg, threads);
+            log.info("[skipgram] pair trainer: {}", pt);
+            PairTrainer.Result pr = pt.train(trainer.trainingPairs());
+            RunResult r = pairRunResult(specs.get(0), pt.learningRate(), pr, split.numTrain());
+            EmbeddingTables tables = pr.tables();
+            r.eval = trainer.evaluate(tables::score);
+            logDone(r);
             results.add(r);
-            if (bestGraph == null) {
-                bestGraph = g;
+            bestModel = tables::score;
+            epochs = pr.epochsTrained();
+        } else {
+            selection = o.epochs > 0 ? null : trainer.selectEpochs(specs.get(0));
+            epochs = o.epochs > 0 ? o.epochs : selection.bestEpoch();
+            for (RunSpec spec : specs) {
+                ComputationGraph g = trainer.newGraph(spec);
+                RunResult r = trainer.train(g, spec, epochs);
+                r.eval = trainer.evaluate(g);
+                logDone(r);
+                results.add(r);
+                if (bestModel == null) {
+                    float[][] se = TagPairs.weights(g, TagModel.SAMPLE_EMBEDDINGS);
+                    float[][] te = TagPairs.weights(g, TagModel.TAG_EMBEDDINGS);
+                    bestModel = (s, t) -> TagPairs.dot(se[s], te[t]);
+                }
             }
         }
         TagPairs.Eval popularity = trainer.evaluatePopularity();
@@ -252,7 +340,7 @@ public final class TagEmbeddings {
                 popularity.auc(), popularity.hitsAt10());
         out.println("conf.wrong = training pairs the model scores below logit " + CONFIDENTLY_WRONG_LOGIT
                 + " (LossBinaryXENT's gradient there is < 4e-3 and vanishes further out)");
-        List<Map<String, Object>> examples = trainer.examples(bestGraph, 3, out);
+        List<Map<String, Object>> examples = trainer.examples(bestModel, 3, out);
 
         Map<String, Object> metrics = new LinkedHashMap<>();
         Map<String, Object> dataInfo = new LinkedHashMap<>();
@@ -264,20 +352,24 @@ public final class TagEmbeddings {
         dataInfo.put("test_pairs", split.numTest());
         metrics.put("data", dataInfo);
         Map<String, Object> config = new LinkedHashMap<>();
+        config.put("trainer", pairTrainer ? "pair" : "network");
+        config.put("trainer_reason", trainerReason);
+        config.put("embeddings", pairTrainer ? null : o.embeddings);
         config.put("epochs", epochs);
-        config.put("early_stopping", o.epochs == 0);
+        config.put("early_stopping", o.epochs == 0 && !pairTrainer);
         if (selection != null) {
             config.put("early_stopping_validation_loss", selection.validationLoss());
         }
         config.put("dim", o.dim);
         config.put("negatives", o.negatives);
         config.put("batch", o.batch);
-        config.put("lr", o.lr);
+        config.put("lr", pairTrainer ? results.get(0).spec.lr() : lr);
         config.put("high_lr", o.highLr);
         config.put("mode", o.mode);
         config.put("eps", o.eps);
         config.put("seed", o.seed);
-        config.put("updater", o.updater);
+        config.put("updater", pairTrainer ? trainer.pairUpdater().name().toLowerCase(Locale.ROOT) : o.updater());
+        config.put("threads", pairTrainer ? threads : Nd4j.getEnvironment().maxThreads());
         config.put("eval_negatives_per_pair", o.evalNegatives);
         metrics.put("config", config);
         List<Map<String, Object>> runs = new ArrayList<>();
@@ -304,6 +396,7 @@ public final class TagEmbeddings {
         Charts.write(outDir, results, o.eps);
         double wall = (System.nanoTime() - t0) / 1e9;
         metrics.put("wall_seconds", wall);
+        maxResidentBytes().ifPresent(b -> metrics.put("max_rss_bytes", b));
         Path metricsFile = outDir.resolve("metrics.json");
         try {
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(metricsFile.toFile(), metrics);
@@ -315,34 +408,37 @@ public final class TagEmbeddings {
         return metrics;
     }
 
-    /**
-     * The model: sample [mb,1] -> EmbeddingLayer [mb,d]; tags [mb,K+1] -> EmbeddingSequenceLayer [mb,d,K+1];
-     * DotProductVertex -> logits [mb,K+1]; LossLayer(loss, activation). Same seed, same initial parameters whatever
-     * the loss (the LossLayer has none).
-     */
-    public static ComputationGraph buildGraph(int numSamples, int numTags, int dim, int negatives,
-                                              ILossFunction loss, Activation activation, String updater,
-                                              double lr, long seed) {
-        boolean sgd = updater.equals("sgd");
-        ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder()
-                .seed(seed)
-                .dataType(DataType.FLOAT)
-                .updater(sgd ? new Sgd(lr) : new Adam(lr))
-                .miniBatch(!sgd)
-                .weightInit(new WeightInitDistribution(new NormalDistribution(0, 0.1)))
-                .graphBuilder()
-                .addInputs("sample", "tags")
-                .addLayer("sampleEmb", new EmbeddingLayer.Builder().nIn(numSamples).nOut(dim).hasBias(false)
-                        .activation(Activation.IDENTITY).build(), "sample")
-                .addLayer("tagEmb", new EmbeddingSequenceLayer.Builder().nIn(numTags).nOut(dim).hasBias(false)
-                        .inputLength(negatives + 1).activation(Activation.IDENTITY).build(), "tags")
-                .addVertex("dot", new DotProductVertex(), "sampleEmb", "tagEmb")
-                .addLayer("loss", new LossLayer.Builder(loss).activation(activation).build(), "dot")
-                .setOutputs("loss")
-                .build();
-        ComputationGraph g = new ComputationGraph(conf);
-        g.init();
-        return g;
+    private static void logDone(RunResult r) {
+        log.info("[{}] done: AUC {}, hits@10 {}, {} pairs/s, {} non-finite steps", r.spec.name(),
+                f4(r.eval.auc()), f4(r.eval.hitsAt10()), Math.round(r.pairsPerSecond), r.nonfiniteSteps);
+    }
+
+    /** A pair trainer's run in the report's terms: one loss point per epoch, no non-finite steps counted. */
+    private static RunResult pairRunResult(RunSpec spec, double lr, PairTrainer.Result pr, int numTrain) {
+        RunResult r = new RunResult();
+        r.spec = new RunSpec(spec.name(), spec.lossName(), spec.loss(), spec.activation(), lr);
+        r.epochLoss = Arrays.copyOf(pr.trainingLoss(), pr.bestEpoch());
+        for (int e = 0; e < r.epochLoss.length; e++) {
+            r.lossCurve.add(new double[]{e + 1, r.epochLoss[e]});
+        }
+        r.steps = (long) numTrain * pr.epochsTrained();
+        r.trainSeconds = pr.trainSeconds();
+        r.pairsPerSecond = pr.pairsPerSecond();
+        return r;
+    }
+
+    /** The process's peak resident memory (Linux {@code VmHWM}), when the system tells it. */
+    static OptionalLong maxResidentBytes() {
+        try {
+            for (String line : Files.readAllLines(Paths.get("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return OptionalLong.of(Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024);
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            log.debug("no peak resident memory: {}", e.toString());
+        }
+        return OptionalLong.empty();
     }
 
     /** Training, evaluation and examples over one data set and split (batches and evaluation: {@link TagPairs}). */
@@ -367,12 +463,41 @@ public final class TagEmbeddings {
             TagPairs fit = new TagPairs(data, EarlyStopping.carve(split, EarlyStopping.VALIDATION_FRACTION,
                     o.seed + 3));
             List<MultiDataSet> validation = fit.heldOutBatches(o.negatives, o.batch, o.seed + 4);
-            ComputationGraph g = buildGraph(data.numSamples(), data.numTags(), o.dim, o.negatives, spec.loss(),
-                    spec.activation(), o.updater, spec.lr(), o.seed);
+            ComputationGraph g = newGraph(spec);
             log.info("choosing the number of epochs: {} on {} training pairs, validation loss on {} pairs set aside",
                     spec.lossName(), fit.split().numTrain(), fit.split().numTest());
             return run(g, new RunSpec("epoch-selection", spec.lossName(), spec.loss(), spec.activation(), spec.lr()),
                     0, fit, validation).outcome;
+        }
+
+        /** The tag model of a run: this job's embedding layers, updater and seed, the run's loss and rate. */
+        ComputationGraph newGraph(RunSpec spec) {
+            return TagModel.buildGraph(o.embeddingLayers(), data.numSamples(), data.numTags(), o.dim, o.negatives,
+                    spec.loss(), spec.activation(), o.updater(), spec.lr(), o.seed);
+        }
+
+        /** The pair trainer's updater: as {@code --updater} says, else its default. */
+        PairTrainer.Updater pairUpdater() {
+            return o.updater == null ? PairTrainer.builder().build().updater()
+                    : PairTrainer.Updater.valueOf(o.updater.toUpperCase(Locale.ROOT));
+        }
+
+        /** The pair trainer of this job's options: {@code --epochs} epochs, else the trainer's default. */
+        PairTrainer pairTrainer(LossSkipGram loss, int threads) {
+            PairTrainer.Builder b = PairTrainer.builder().dim(o.dim).negatives(o.negatives).threads(threads)
+                    .seed(o.seed).loss(loss).updater(pairUpdater());
+            if (!Double.isNaN(o.lr)) {
+                b.learningRate(o.lr);
+            }
+            if (o.epochs > 0) {
+                b.epochs(o.epochs);
+            }
+            return b.build();
+        }
+
+        /** All the training pairs, for the pair trainer. */
+        PairData trainingPairs() {
+            return PairData.of(split.train()[0], split.train()[1], data.numSamples(), data.numTags());
         }
 
         /** Trains {@code epochs} epochs on all the training pairs. */
@@ -477,6 +602,11 @@ public final class TagEmbeddings {
             return pairs.evaluate(g, o.evalNegatives, o.seed + 1);
         }
 
+        /** Scores by any model's logits. */
+        TagPairs.Eval evaluate(TagPairs.Scorer logits) {
+            return pairs.evaluateLogits(logits, o.evalNegatives, o.seed + 1);
+        }
+
         /** The baseline without a model: score(s, t) = training frequency of t. */
         TagPairs.Eval evaluatePopularity() {
             return pairs.evaluatePopularity(o.evalNegatives, o.seed + 1);
@@ -485,9 +615,7 @@ public final class TagEmbeddings {
         /**
          * Prints and returns a few held-out samples with their best-scored new tags (training tags excluded).
          */
-        List<Map<String, Object>> examples(ComputationGraph g, int count, PrintStream out) {
-            float[][] se = TagPairs.weights(g, "sampleEmb");
-            float[][] te = TagPairs.weights(g, "tagEmb");
+        List<Map<String, Object>> examples(TagPairs.Scorer model, int count, PrintStream out) {
             List<Integer> picks = new ArrayList<>();
             for (String name : new String[]{"gimp", "curl", "libdbi-perl", "python3-numpy", "0ad"}) {
                 int s = data.indexOfSample(name);
@@ -515,7 +643,7 @@ public final class TagEmbeddings {
                 double[] score = new double[data.numTags()];
                 for (int t = 0; t < order.length; t++) {
                     order[t] = t;
-                    score[t] = TagPairs.dot(se[s], te[t]);
+                    score[t] = model.score(s, t);
                 }
                 Arrays.sort(order, (a, b) -> Double.compare(score[b], score[a]));
                 List<String> top = new ArrayList<>();

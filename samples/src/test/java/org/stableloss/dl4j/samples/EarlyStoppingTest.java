@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
+import org.stableloss.dl4j.embeddings.tags.TagData;
 
 class EarlyStoppingTest {
 

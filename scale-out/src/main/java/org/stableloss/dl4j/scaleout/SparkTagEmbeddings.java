@@ -1,11 +1,11 @@
 package org.stableloss.dl4j.scaleout;
 
-import static org.stableloss.dl4j.samples.CliArgs.fraction;
-import static org.stableloss.dl4j.samples.CliArgs.integer;
-import static org.stableloss.dl4j.samples.CliArgs.oneOf;
-import static org.stableloss.dl4j.samples.CliArgs.positiveDouble;
-import static org.stableloss.dl4j.samples.CliArgs.positiveInt;
-import static org.stableloss.dl4j.samples.CliArgs.unknownOption;
+import static org.stableloss.dl4j.embeddings.tags.CliArgs.fraction;
+import static org.stableloss.dl4j.embeddings.tags.CliArgs.integer;
+import static org.stableloss.dl4j.embeddings.tags.CliArgs.oneOf;
+import static org.stableloss.dl4j.embeddings.tags.CliArgs.positiveDouble;
+import static org.stableloss.dl4j.embeddings.tags.CliArgs.positiveInt;
+import static org.stableloss.dl4j.embeddings.tags.CliArgs.unknownOption;
 
 import java.io.PrintStream;
 import java.util.List;
@@ -22,13 +22,14 @@ import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.stableloss.dl4j.LossSkipGram;
-import org.stableloss.dl4j.samples.CliArgs;
-import org.stableloss.dl4j.samples.TagData;
-import org.stableloss.dl4j.samples.TagEmbeddings;
-import org.stableloss.dl4j.samples.TagPairs;
+import org.stableloss.dl4j.embeddings.tags.CliArgs;
+import org.stableloss.dl4j.embeddings.tags.TagData;
+import org.stableloss.dl4j.embeddings.tags.TagPairs;
+import org.stableloss.dl4j.embeddings.BaseRowSparseLayer;
+import org.stableloss.dl4j.embeddings.tags.TagModel;
 
 /**
- * The samples' tag model ({@link TagEmbeddings#buildGraph}, {@link LossSkipGram}) trained with DL4J on Apache Spark:
+ * The samples' tag model ({@link TagModel}, {@link LossSkipGram}) trained with DL4J on Apache Spark:
  * {@link SparkComputationGraph} with a {@link ParameterAveragingTrainingMaster} ({@link RDDTrainingApproach#Direct}).
  * Run with {@code --help} for the options; {@code scale-out/run-spark-tag-embeddings.sh} runs it with the JVM flags
  * Java 17 needs, and docs/training-at-scale.md shows the spark-submit command for a cluster.
@@ -61,12 +62,20 @@ public final class SparkTagEmbeddings {
         public int batch = 256;
         /** {@code --averaging-frequency}: minibatches per worker between parameter averagings. */
         public int averagingFrequency = 4;
-        /** {@code --lr}: Adam's learning rate. */
-        public double lr = 0.01;
+        /** {@code --embeddings}: {@code "rowsparse"} (per-row AdaGrad) or {@code "dense"} (DL4J's layers, Adam). */
+        public String embeddings = "rowsparse";
+        /** {@code --lr}: the learning rate; NaN for the embedding layers' default ({@link #learningRate()}). */
+        public double lr = Double.NaN;
         /** {@code --seed}: seed of the split, the initial parameters and the negatives. */
         public long seed = 42;
         /** {@code --test-fraction}: share of pairs held out (each sample keeps one training tag). */
         public double testFraction = 0.1;
+        /** @return {@link #lr}, or the default of the embedding layers: AdaGrad 0.1 (row-sparse), Adam 0.01 */
+        public double learningRate() {
+            return !Double.isNaN(lr) ? lr : embeddings.equals("dense") ? 0.01
+                    : BaseRowSparseLayer.DEFAULT_LEARNING_RATE;
+        }
+
         /** Random tags each held-out pair is ranked against for AUC (no command-line option). */
         public int evalNegatives = 10;
         boolean help;
@@ -85,6 +94,7 @@ public final class SparkTagEmbeddings {
                     case "--batch" -> o.batch = positiveInt(key, value);
                     case "--averaging-frequency" -> o.averagingFrequency = positiveInt(key, value);
                     case "--lr" -> o.lr = positiveDouble(key, value);
+                    case "--embeddings" -> o.embeddings = oneOf(key, value, "rowsparse", "dense");
                     case "--seed" -> o.seed = integer(key, value);
                     case "--test-fraction" -> o.testFraction = fraction(key, value);
                     default -> throw unknownOption(key);
@@ -108,9 +118,12 @@ public final class SparkTagEmbeddings {
                                       needs about W times the epochs of one machine)
               --batch N               positive pairs per minibatch = batchSizePerWorker (default 256)
               --averaging-frequency N minibatches per worker between parameter averagings (default 4)
-              --lr LR                 Adam learning rate (default 0.01: twice the single-machine sample's 0.005, as
-                                      averaging over 2 workers halves most embedding-row updates; bundled data,
-                                      8 epochs, local[2]: held-out AUC 0.892 at 0.01, 0.815 at 0.005)
+              --embeddings E          rowsparse (default: row-sparse layers, per-row AdaGrad; a step costs what
+                                      the minibatch touches) or dense (DL4J's EmbeddingLayer, Adam)
+              --lr LR                 learning rate (default: 0.1, the row-sparse layers' AdaGrad default; dense:
+                                      Adam 0.01, twice the single-machine sample's 0.005, as averaging over 2
+                                      workers halves most embedding-row updates; bundled data, 8 epochs,
+                                      local[2]: held-out AUC 0.892 at 0.01, 0.815 at 0.005)
               --dim D                 embedding size (default 32)
               --negatives K           sampled negative tags per positive pair (default 5)
               --seed N                split, init, negatives (default 42)
@@ -134,10 +147,15 @@ public final class SparkTagEmbeddings {
         return conf;
     }
 
-    /** The tag model of the samples with LossSkipGram (exact), Adam. */
+    /**
+     * The tag model with LossSkipGram (exact): row-sparse layers with per-row AdaGrad, or DL4J's dense layers with
+     * Adam ({@code --embeddings}).
+     */
     public static ComputationGraph newGraph(TagData data, Options o) {
-        return TagEmbeddings.buildGraph(data.numSamples(), data.numTags(), o.dim, o.negatives, new LossSkipGram(),
-                Activation.IDENTITY, "adam", o.lr, o.seed);
+        boolean dense = o.embeddings.equals("dense");
+        return TagModel.buildGraph(TagModel.Embeddings.of(o.embeddings), data.numSamples(), data.numTags(), o.dim,
+                o.negatives, new LossSkipGram(), Activation.IDENTITY, dense ? "adam" : "adagrad", o.learningRate(),
+                o.seed);
     }
 
     /** Trains on {@code sc} and evaluates; {@code pairs} holds the data and split. */

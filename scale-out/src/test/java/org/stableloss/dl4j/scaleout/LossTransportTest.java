@@ -15,8 +15,8 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.Activation;
 import org.stableloss.dl4j.LossSkipGram;
-import org.stableloss.dl4j.samples.TagEmbeddings;
 import scala.reflect.ClassTag$;
+import org.stableloss.dl4j.embeddings.tags.TagModel;
 
 /**
  * The three ways the loss travels in scale-out training, checked without a cluster. In Spark local mode the
@@ -26,7 +26,7 @@ import scala.reflect.ClassTag$;
 class LossTransportTest {
 
     /** The samples' tag model with a loss whose options all differ from the defaults (they must travel too). */
-    private final ComputationGraphConfiguration conf = TagEmbeddings.buildGraph(20, 7, 4, 3,
+    private final ComputationGraphConfiguration conf = TagModel.buildGraph(20, 7, 4, 3,
             LossSkipGram.builder().clamped(1e-4).positiveWeight(2).negativeWeight(0.5).build(), Activation.IDENTITY,
             "adam", 0.01, 5).getConfiguration();
 

@@ -10,7 +10,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.deeplearning4j.parallelism.ParallelWrapper;
 import org.junit.jupiter.api.Test;
-import org.stableloss.dl4j.samples.TagPairs;
+import org.stableloss.dl4j.embeddings.tags.TagPairs;
 
 /**
  * The samples' tag model trained by ParallelWrapper, 2 CPU workers, parameter averaging, against one worker at the

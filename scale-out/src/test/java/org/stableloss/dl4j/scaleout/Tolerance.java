@@ -2,7 +2,7 @@ package org.stableloss.dl4j.scaleout;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.stableloss.dl4j.samples.TagPairs;
+import org.stableloss.dl4j.embeddings.tags.TagPairs;
 
 /**
  * How close a scale-out run's held-out quality must come to the single-machine run's: within the spread of

@@ -1,4 +1,4 @@
-package org.stableloss.dl4j.samples;
+package org.stableloss.dl4j.embeddings.tags;
 
 import java.io.PrintStream;
 import java.util.Set;
@@ -6,9 +6,10 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
- * Command-line parsing for the entry points ({@link TagEmbeddings}, {@link SameDiffTagEmbeddings}, scale-out's
- * SparkTagEmbeddings): options as {@code --key value} or {@code --key=value}, values checked as they are read, and
- * one exception for every mistake, whose message the entry points print as {@code error: <message> (see --help)}.
+ * Command-line parsing for the project's runnable tag jobs (the samples' TagEmbeddings and
+ * SameDiffTagEmbeddings, scale-out's SparkTagEmbeddings): options as {@code --key value} or {@code --key=value},
+ * values checked as they are read, and one exception for every mistake, whose message the entry points print as
+ * {@code error: <message> (see --help)}.
  */
 public final class CliArgs {
 

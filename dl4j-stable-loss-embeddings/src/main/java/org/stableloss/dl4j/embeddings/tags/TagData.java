@@ -1,4 +1,4 @@
-package org.stableloss.dl4j.samples;
+package org.stableloss.dl4j.embeddings.tags;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -30,7 +31,10 @@ import java.util.zip.GZIPInputStream;
  */
 public final class TagData {
 
-    /** Where the bundled Debtags snapshot lives on the classpath. */
+    /**
+     * Where the bundled Debtags snapshot lives on the classpath: a resource of the samples' jar
+     * ({@code org.stableloss:dl4j-stable-loss-samples}), which {@link #loadBundled()} needs at run time.
+     */
     public static final String BUNDLED = "/org/stableloss/dl4j/samples/debtags.tsv.gz";
 
     /** A problem with the input that the user must fix: the message names the file (and line). */
@@ -63,7 +67,8 @@ public final class TagData {
     public static TagData loadBundled() {
         InputStream in = TagData.class.getResourceAsStream(BUNDLED);
         if (in == null) {
-            throw new DataException("bundled data set " + BUNDLED + " not found on the classpath");
+            throw new DataException("bundled data set " + BUNDLED + " not found on the classpath (it ships in"
+                    + " org.stableloss:dl4j-stable-loss-samples)");
         }
         try (InputStream gz = new GZIPInputStream(in)) {
             return parse(gz, "debtags.tsv.gz (bundled)");
@@ -152,6 +157,37 @@ public final class TagData {
                 tagsOf);
     }
 
+    /**
+     * A data set made in memory, e.g. by {@link PlantedTagData}.
+     *
+     * @param source  what the data is, for messages
+     * @param samples the sample names, index = sample id; not copied (a list that makes names on demand is fine)
+     * @param tags    the tag names, index = tag id
+     * @param tagsOf  per sample, its tag ids (each in [0, tags.size()), sorted, distinct, at least one); not copied
+     * @return the data set
+     * @throws IllegalArgumentException if the sizes disagree or a sample's tag list is empty, unsorted or out of range
+     */
+    public static TagData of(String source, List<String> samples, List<String> tags, int[][] tagsOf) {
+        if (samples.isEmpty() || samples.size() != tagsOf.length) {
+            throw new IllegalArgumentException("samples: expected a non-empty list with one entry per row of tagsOf ("
+                    + tagsOf.length + "), got " + samples.size());
+        }
+        for (int s = 0; s < tagsOf.length; s++) {
+            int[] t = tagsOf[s];
+            for (int i = 0; i < t.length; i++) {
+                if (t[i] < 0 || t[i] >= tags.size() || (i > 0 && t[i] <= t[i - 1])) {
+                    throw new IllegalArgumentException("tagsOf[" + s + "]: expected sorted distinct tag ids in [0, "
+                            + tags.size() + "), got " + Arrays.toString(t));
+                }
+            }
+            if (t.length == 0) {
+                throw new IllegalArgumentException("tagsOf[" + s + "]: expected at least one tag, got none");
+            }
+        }
+        return new TagData(source, Collections.unmodifiableList(samples), Collections.nCopies(samples.size(), ""),
+                Collections.unmodifiableList(tags), tagsOf);
+    }
+
     private static DataException malformed(String source, int lineNo, String what) {
         return new DataException(source + ", line " + lineNo + ": malformed line: " + what);
     }
@@ -210,10 +246,6 @@ public final class TagData {
         return n;
     }
 
-    /**
-     * Splits the (sample, tag) pairs: each sample keeps one random tag in training for sure (so that it has an
-     * embedding worth evaluating), every other pair goes to the held-out set with probability {@code fraction}.
-     */
     /**
      * The data of a {@code --data} option: the file, or the bundled snapshot when the option is absent.
      *

@@ -1,11 +1,11 @@
-package org.stableloss.dl4j.samples;
+package org.stableloss.dl4j.samediff;
 
 import java.io.OutputStream;
 import java.io.PrintStream;
 
 import org.nd4j.autodiff.samediff.SameDiff;
 
-/** Works around ND4J 1.0.0-M2.1's SameDiff for {@link SameDiffTagEmbeddings} and the benchmarks. */
+/** Works around ND4J 1.0.0-M2.1's SameDiff for graphs built with {@link SkipGramSameDiff}. */
 public final class SameDiffSupport {
 
     private SameDiffSupport() {
