@@ -44,15 +44,22 @@ public abstract class BaseRowSparseLayer extends FeedForwardLayer {
     /** The default AdaGrad epsilon, added to {@code sqrt(G)}. */
     public static final double DEFAULT_EPSILON = 1e-6;
 
+    /** Whether a bias {@code [d]} is added to every output row. */
     private boolean hasBias;
+    /** How the touched rows are updated. */
     private RowOptimizer rowOptimizer = DEFAULT_OPTIMIZER;
+    /** The rows' learning rate. */
     private double rowLearningRate = DEFAULT_LEARNING_RATE;
+    /** AdaGrad's epsilon. */
     private double rowEpsilon = DEFAULT_EPSILON;
 
     /** For JSON. */
     protected BaseRowSparseLayer() {
     }
 
+    /**
+     * @param b the builder's settings
+     */
     protected BaseRowSparseLayer(Builder<?> b) {
         super(b);
         this.hasBias = b.hasBias;
@@ -90,7 +97,7 @@ public abstract class BaseRowSparseLayer extends FeedForwardLayer {
         }
     }
 
-    /** @return whether the layer has a bias {@code [1, d]} added to every output row */
+    /** @return whether the layer has a bias {@code [d]} added to every output row */
     public boolean hasBias() {
         return hasBias;
     }
@@ -231,12 +238,13 @@ public abstract class BaseRowSparseLayer extends FeedForwardLayer {
         private double rowLearningRate = DEFAULT_LEARNING_RATE;
         private double rowEpsilon = DEFAULT_EPSILON;
 
+        /** A builder with the defaults (activation IDENTITY). */
         protected Builder() {
             this.activationFn = new ActivationIdentity();
         }
 
         /**
-         * @param hasBias true to add a bias {@code [1, d]} to every output row (trained by the network's updater);
+         * @param hasBias true to add a bias {@code [d]} to every output row (trained by the network's updater);
          *                default false
          * @return this builder
          */

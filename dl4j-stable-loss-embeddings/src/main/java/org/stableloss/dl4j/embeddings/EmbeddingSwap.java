@@ -19,6 +19,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.updater.BaseMultiLayerUpdater;
 import org.deeplearning4j.nn.updater.UpdaterBlock;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.slf4j.Logger;
@@ -133,8 +134,12 @@ public final class EmbeddingSwap {
             }
         }
         BaseRowSparseLayer.checkArgument(replaced > 0, "net has no %s to convert", what);
+        long n = 0;
+        for (GraphVertex v : conf.getVertices().values()) {
+            n += v.numParams(true);
+        }
         ComputationGraph copy = new ComputationGraph(conf);
-        copy.init();
+        copy.init(Nd4j.zeros(conf.getDataType(), 1, n), false);     // no random initialisation: all is copied
         for (org.deeplearning4j.nn.api.Layer layer : copy.getLayers()) {
             copyParams(net.getLayer(layer.conf().getLayer().getLayerName()), layer);
         }
@@ -155,8 +160,12 @@ public final class EmbeddingSwap {
             }
         }
         BaseRowSparseLayer.checkArgument(replaced > 0, "net has no %s to convert", what);
+        long n = 0;
+        for (NeuralNetConfiguration c : conf.getConfs()) {
+            n += c.getLayer().initializer().numParams(c);
+        }
         MultiLayerNetwork copy = new MultiLayerNetwork(conf);
-        copy.init();
+        copy.init(Nd4j.zeros(conf.getDataType(), 1, n), false);     // no random initialisation: all is copied
         for (int i = 0; i < copy.getnLayers(); i++) {
             copyParams(net.getLayer(i), copy.getLayer(i));
         }

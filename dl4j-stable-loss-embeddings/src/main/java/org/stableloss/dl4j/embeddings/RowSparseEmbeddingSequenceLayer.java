@@ -27,8 +27,11 @@ public final class RowSparseEmbeddingSequenceLayer extends BaseRowSparseLayer {
 
     private static final long serialVersionUID = 1L;
 
+    /** The declared sequence length K. */
     private int inputLength = 1;
+    /** Whether any sequence length is accepted at run time. */
     private boolean inferInputLength;
+    /** The output layout. */
     private RNNFormat outputFormat = RNNFormat.NCW;
 
     /** For JSON; use the {@link Builder}. */

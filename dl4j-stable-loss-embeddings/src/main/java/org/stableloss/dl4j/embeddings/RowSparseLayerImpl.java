@@ -11,11 +11,14 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The runtime half shared by both row-sparse layers: looks rows up, and in backprop writes the row optimizer's
- * update of the touched rows into the layer's gradient view (clearing the rows it wrote in the previous call), so
- * the training step's {@code params -= gradient} applies it. {@code backpropGradient} (and so
+ * update of the touched rows into the layer's gradient view (clearing the rows it wrote in the previous call, or the
+ * whole view if something else wrote into it since, see {@link WrittenRows}), so the training step's
+ * {@code params -= gradient} applies it. {@code backpropGradient} (and so
  * {@code computeGradientAndScore}) changes no parameter and no optimizer state: the step does. Returns no epsilon
  * (nothing lies below an embedding layer).
  *
@@ -25,8 +28,10 @@ abstract class RowSparseLayerImpl<C extends BaseRowSparseLayer> extends BaseLaye
 
     private static final long serialVersionUID = 1L;
 
-    /** The distinct rows whose updates the gradient view holds now; null when it holds none. */
-    private int[] writtenRows;
+    private static final Logger log = LoggerFactory.getLogger(RowSparseLayerImpl.class);
+
+    /** The rows whose updates the gradient view holds now, with their values; null when it holds none. */
+    private transient WrittenRows writtenRows;
 
     RowSparseLayerImpl(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -82,11 +87,21 @@ abstract class RowSparseLayerImpl<C extends BaseRowSparseLayer> extends BaseLaye
         boolean adaGrad = c.getRowOptimizer() == RowOptimizer.ADAGRAD;
         INDArray gradTable = gradientViews.get(RowSparseParamInitializer.WEIGHT_KEY);
         INDArray gradState = adaGrad ? gradientViews.get(RowSparseParamInitializer.ADAGRAD_KEY) : null;
+        int[] toClear = writtenRows == null ? null : writtenRows.rows();
+        if (writtenRows != null && !writtenRows.intact(gradTable, gradState)) {
+            log.debug("{}: the gradient view changed since the last backprop (gradient sharing?): clearing all of it",
+                    layerId());
+            gradTable.assign(0);
+            if (gradState != null) {
+                gradState.assign(0);
+            }
+            toClear = null;
+        }
         RowKernels.writeUpdates(getParam(RowSparseParamInitializer.WEIGHT_KEY),
                 adaGrad ? getParam(RowSparseParamInitializer.ADAGRAD_KEY) : null, rows, groups,
                 new RowKernels.Settings(c.getRowOptimizer(), c.getRowLearningRate(), c.getRowEpsilon(), divisor),
-                gradTable, gradState, writtenRows);
-        writtenRows = groups.rows();
+                gradTable, gradState, toClear);
+        writtenRows = WrittenRows.capture(groups.rows(), gradTable, gradState);
 
         Gradient gradient = new DefaultGradient();
         gradient.gradientForVariable().put(RowSparseParamInitializer.WEIGHT_KEY, gradTable);
@@ -107,7 +122,7 @@ abstract class RowSparseLayerImpl<C extends BaseRowSparseLayer> extends BaseLaye
         return !BaseRowSparseLayer.isRowParam(paramName);
     }
 
-    /** A new gradient view holds no updates: nothing to clear in the next call. */
+    /** A new gradient view holds no updates of this layer: nothing to clear in the next call. */
     @Override
     public void setBackpropGradientsViewArray(INDArray gradients) {
         super.setBackpropGradientsViewArray(gradients);

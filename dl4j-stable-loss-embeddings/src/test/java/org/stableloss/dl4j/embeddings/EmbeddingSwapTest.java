@@ -93,6 +93,10 @@ class EmbeddingSwapTest {
 
         MultiLayerNetwork rows = EmbeddingSwap.toRowSparse(dense);
         assertInstanceOf(RowSparseEmbeddingLayer.class, rows.getLayer(0).conf().getLayer());
+        assertEquals(rows.getLayerWiseConfigurations(),
+                MultiLayerConfiguration.fromJson(rows.getLayerWiseConfigurations().toJson()));
+        assertEquals(Activation.TANH.getActivationFunction(), ((RowSparseEmbeddingLayer) rows.getLayer(0).conf()
+                .getLayer()).getActivationFn());
         assertEquals(dense.output(features), rows.output(features));
         assertEquals(dense.getLayer(0).getParam("b"), rows.getLayer(0).getParam("b"));
         // The bias's and the other layers' Adam moments survive: one more step moves them exactly as in the dense

@@ -157,7 +157,8 @@ class RowSparseEmbeddingLayerTest {
         ComputationGraph rows = SkipGramNets.graph(SAMPLES, TAGS, DIM, NEG,
                 new SkipGramNets.Rows(RowOptimizer.ADAGRAD, 0.2, true), new Sgd(0.1), DataType.FLOAT, true, 4);
         Random random = new Random(6);
-        rows.fit(SkipGramNets.batch(random, MB, SAMPLES, TAGS, NEG, DataType.FLOAT));     // rows written last step
+        MultiDataSet previous = SkipGramNets.batch(random, MB, SAMPLES, TAGS, NEG, DataType.FLOAT);
+        rows.fit(previous);     // writes its rows' updates into the gradient view
         MultiDataSet batch = SkipGramNets.batch(random, MB, SAMPLES, TAGS, NEG, DataType.FLOAT);
         INDArray params = rows.params().dup();
         rows.setInputs(batch.getFeatures());
@@ -167,6 +168,29 @@ class RowSparseEmbeddingLayerTest {
         rows.computeGradientAndScore();
         assertEquals(params, rows.params(), "computeGradientAndScore must not change parameters or state");
         assertEquals(first, rows.gradient().gradient(), "a repeated call must return the same gradient");
+        // rows of the previous step that this batch does not touch hold no update any more
+        String[] layers = {"sampleEmb", "tagEmb"};
+        int cleared = 0;
+        for (int i = 0; i < 2; i++) {
+            Set<Integer> now = indices(batch.getFeatures(i));
+            INDArray gradW = rows.getLayer(layers[i]).getGradientsViewArray();
+            long d = DIM;
+            for (int r : indices(previous.getFeatures(i))) {
+                if (!now.contains(r)) {
+                    cleared++;
+                    for (long j = 0; j < d; j++) {
+                        assertEquals(0f, gradW.getFloat(r * d + j), layers[i] + " stale row " + r);
+                    }
+                }
+            }
+            for (int r = 0; r < rows.getLayer(layers[i]).getParam("W").size(0); r++) {
+                float state = rows.getLayer(layers[i]).getGradientsViewArray().getFloat(
+                        rows.getLayer(layers[i]).getParam("W").length()
+                                + (layers[i].equals("sampleEmb") ? DIM : 0) + r);
+                assertEquals(now.contains(r), state != 0f, layers[i] + " AdaGrad increment of row " + r);
+            }
+        }
+        assertTrue(cleared > 0, "the batches should differ in some rows");
 
         rows.fit(batch);
         // the tables and AdaGrad state move by exactly the returned values; the bias goes through Sgd(0.1), divided
@@ -179,6 +203,64 @@ class RowSparseEmbeddingLayerTest {
                 assertEquals(params.getFloat(k) - 0.1f * first.getFloat(k) / MB, p.getFloat(k), 1e-6, "bias " + k);
             } else {
                 assertEquals(expected.getFloat(k), p.getFloat(k), "parameter " + k);
+            }
+        }
+    }
+
+    private static Set<Integer> indices(INDArray features) {
+        Set<Integer> out = new HashSet<>();
+        for (double v : features.reshape(features.length()).toDoubleVector()) {
+            out.add((int) v);
+        }
+        return out;
+    }
+
+    /**
+     * Gradient sharing's accumulator zeroes the whole gradient view and decodes shared updates into any rows before
+     * the step; the next backprop must then leave only this step's rows in the view, in every path.
+     */
+    @Test
+    void foreignWritesIntoTheGradientViewAreClearedByTheNextBackprop() {
+        for (String hostPath : new String[] {"true", "false"}) {
+            String old = System.getProperty(RowKernels.PROPERTY);
+            System.setProperty(RowKernels.PROPERTY, hostPath);
+            try {
+                ComputationGraph rows = SkipGramNets.graph(SAMPLES, TAGS, DIM, NEG,
+                        new SkipGramNets.Rows(RowOptimizer.ADAGRAD, 0.2, false), new NoOp(), DataType.FLOAT, true, 4);
+                Random random = new Random(8);
+                rows.fit(SkipGramNets.batch(random, MB, SAMPLES, TAGS, NEG, DataType.FLOAT));
+                MultiDataSet batch = SkipGramNets.batch(random, MB, SAMPLES, TAGS, NEG, DataType.FLOAT);
+                INDArray view = rows.getGradientsViewArray();
+                view.assign(0);                                     // as EncodedGradientsAccumulator.applyUpdate
+                int untouched = 0;
+                while (indices(batch.getFeatures(0)).contains(untouched)) {
+                    untouched++;
+                }
+                view.putScalar((long) untouched * DIM + 3, 0.125);   // "decoded" updates in rows this step misses
+                view.putScalar((long) SAMPLES * DIM + untouched, -0.5);
+                rows.setInputs(batch.getFeatures());
+                rows.setLabels(batch.getLabels());
+                rows.computeGradientAndScore();
+                for (int i = 0; i < 2; i++) {
+                    String layer = i == 0 ? "sampleEmb" : "tagEmb";
+                    Set<Integer> now = indices(batch.getFeatures(i));
+                    INDArray gradW = rows.getLayer(layer).getGradientsViewArray();
+                    long v = rows.getLayer(layer).getParam("W").size(0);
+                    for (int r = 0; r < v; r++) {
+                        boolean written = false;
+                        for (long j = 0; j < DIM; j++) {
+                            written |= gradW.getFloat(r * DIM + j) != 0f;
+                        }
+                        written |= gradW.getFloat(v * DIM + r) != 0f;
+                        assertEquals(now.contains(r), written, hostPath + " " + layer + " row " + r);
+                    }
+                }
+            } finally {
+                if (old == null) {
+                    System.clearProperty(RowKernels.PROPERTY);
+                } else {
+                    System.setProperty(RowKernels.PROPERTY, old);
+                }
             }
         }
     }

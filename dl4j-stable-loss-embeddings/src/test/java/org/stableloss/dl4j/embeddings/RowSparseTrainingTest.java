@@ -14,6 +14,7 @@ import java.util.Random;
 
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
+import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;
@@ -88,6 +89,20 @@ class RowSparseTrainingTest {
         assertFalse(tags.hasBias());
         assertNotEquals(sample, tags);
         assertTrue(json.contains(RowSparseEmbeddingSequenceLayer.class.getName()), json);
+
+        // output types and memory reports, as DL4J's embedding layers give them; input types never change nIn
+        assertEquals(InputType.feedForward(DIM), sample.getOutputType(0, InputType.feedForward(1)));
+        assertEquals(InputType.recurrent(DIM, NEG + 1), tags.getOutputType(1, InputType.recurrent(1, NEG + 1)));
+        sample.setNIn(InputType.feedForward(1), true);
+        assertEquals(SAMPLES, sample.getNIn());
+        org.deeplearning4j.nn.conf.layers.EmbeddingLayer dl4j = new org.deeplearning4j.nn.conf.layers.EmbeddingLayer
+                .Builder().nIn(SAMPLES).nOut(DIM).hasBias(true).updater(new NoOp()).build();
+        for (var mode : org.deeplearning4j.nn.conf.memory.MemoryUseMode.values()) {
+            assertEquals(dl4j.getMemoryReport(InputType.feedForward(1)).getTotalMemoryBytes(64, mode,
+                            org.deeplearning4j.nn.conf.CacheMode.NONE, DataType.FLOAT),
+                    sample.getMemoryReport(InputType.feedForward(1)).getTotalMemoryBytes(64, mode,
+                            org.deeplearning4j.nn.conf.CacheMode.NONE, DataType.FLOAT), mode.toString());
+        }
     }
 
     /** The backend-neutral ND4J path (forced by the system property) trains to the same parameters. */
@@ -141,5 +156,32 @@ class RowSparseTrainingTest {
             double after = g.score(b);
             assertTrue(after < 0.5 * before, optimizer + ": loss " + before + " -> " + after);
         }
+    }
+
+    /** Wrapped in DL4J's FrozenLayerWithBackprop (which zeroes the wrapped layer's gradient view) the table stays put. */
+    @Test
+    void frozenLayerWithBackpropKeepsTheTable() {
+        var conf = new org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder().dataType(DataType.FLOAT)
+                .updater(new Sgd(0.5)).list()
+                .layer(new org.deeplearning4j.nn.conf.layers.misc.FrozenLayerWithBackprop(
+                        new RowSparseEmbeddingLayer.Builder().nIn(SAMPLES).nOut(DIM).build()))
+                .layer(new org.deeplearning4j.nn.conf.layers.OutputLayer.Builder(
+                        org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction.MSE).nIn(DIM).nOut(2)
+                        .activation(org.nd4j.linalg.activations.Activation.IDENTITY).build())
+                .build();
+        var net = new org.deeplearning4j.nn.multilayer.MultiLayerNetwork(conf);
+        net.init();
+        INDArray table = net.getLayer(0).getParam("W").dup();
+        INDArray output = net.getLayer(1).params().dup();
+        Random random = new Random(3);
+        for (int i = 0; i < 3; i++) {
+            INDArray features = org.nd4j.linalg.factory.Nd4j.create(DataType.FLOAT, MB, 1);
+            for (int b = 0; b < MB; b++) {
+                features.putScalar(b, 0, random.nextInt(SAMPLES));
+            }
+            net.fit(features, org.nd4j.linalg.factory.Nd4j.rand(DataType.FLOAT, MB, 2));
+        }
+        assertEquals(table, net.getLayer(0).getParam("W"));
+        assertNotEquals(output, net.getLayer(1).params(), "the layer above must train");
     }
 }

@@ -71,4 +71,23 @@ class RowSparseValidationTest {
             return null;
         }, "rowLearningRate", "-2.0");
     }
+
+    /** An initial table given to the builder is loaded row by row (and sets nIn and nOut); the array is not changed. */
+    @Test
+    void initialTableFromAnArray() {
+        INDArray vectors = Nd4j.createFromArray(new float[][] {{1, 2, 3}, {4, 5, 6}, {7, 8, 9}, {10, 11, 12}});
+        INDArray copy = vectors.dup();
+        var conf = new org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder().dataType(DataType.FLOAT).list()
+                .layer(new RowSparseEmbeddingLayer.Builder().weightInit(vectors).build())
+                .layer(new org.deeplearning4j.nn.conf.layers.OutputLayer.Builder(
+                        org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction.MSE).nIn(3).nOut(1)
+                        .activation(org.nd4j.linalg.activations.Activation.IDENTITY).build())
+                .build();
+        var net = new org.deeplearning4j.nn.multilayer.MultiLayerNetwork(conf);
+        net.init();
+        assertEquals(vectors, net.getLayer(0).getParam("W"));
+        assertEquals(copy, vectors);
+        assertEquals(Nd4j.createFromArray(new float[][] {{7, 8, 9}, {4, 5, 6}}),
+                net.feedForwardToLayer(0, Nd4j.createFromArray(new float[][] {{2}, {1}})).get(1));
+    }
 }
