@@ -56,7 +56,7 @@ public final class ExactSkipGram<T extends SequenceElement> implements ElementsL
 
     private final LossSkipGram loss;
     private final SkipGramScalar scalar;
-    private final ThreadLocal<float[]> scratch = new ThreadLocal<>();
+    private final ThreadLocal<Scratch> scratch = new ThreadLocal<>();
 
     private VocabCache<T> vocab;
     private FloatBuffer syn0;
@@ -169,10 +169,10 @@ public final class ExactSkipGram<T extends SequenceElement> implements ElementsL
     public double learnSequence(Sequence<T> sequence, AtomicLong nextRandom, double learningRate) {
         List<T> elements = sequence.getElements();
         long r = nextRandom.get();
-        float[] gradient = scratch.get();
-        if (gradient == null || gradient.length != dim) {
-            gradient = new float[dim];
-            scratch.set(gradient);
+        Scratch s = scratch.get();
+        if (s == null || s.gradient.length != dim || s.negatives.length != negatives) {
+            s = new Scratch(dim, negatives);
+            scratch.set(s);
         }
         int n = elements.size();
         int[] kept = sampling > 0 ? new int[n] : null;
@@ -211,7 +211,8 @@ public final class ExactSkipGram<T extends SequenceElement> implements ElementsL
                     continue;
                 }
                 r = next(r);
-                lossSum += pair(last.getIndex(), word.getIndex(), rate, r, gradient);
+                lossSum += pair(last.getIndex(), word.getIndex(), rate, r, s);
+                // a state the pair's own draws (next(r), next(next(r)), ...) do not reach soon
                 r = next(r ^ 0x5DEECE66DL);
                 pairs++;
             }
@@ -263,13 +264,9 @@ public final class ExactSkipGram<T extends SequenceElement> implements ElementsL
      *
      * @return the pair's loss (positive and negative terms)
      */
-    private double pair(int anchor, int context, float rate, long random, float[] gradient) {
-        int a = anchor * dim;
-        for (int i = 0; i < dim; i++) {
-            gradient[i] = 0;
-        }
-        double l = term(a, context, 1.0, rate, gradient);
+    private double pair(int anchor, int context, float rate, long random, Scratch s) {
         long r = random;
+        int count = 0;
         for (int k = 0; k < negatives; k++) {
             r = next(r);
             int n = sampler.sample(r);
@@ -278,8 +275,28 @@ public final class ExactSkipGram<T extends SequenceElement> implements ElementsL
                 n = sampler.sample(r);
             }
             if (n != context) {
-                l += term(a, n, 0.0, rate, gradient);
+                s.negatives[count++] = n;
             }
+        }
+        return update(anchor, context, s.negatives, count, rate, s.gradient);
+    }
+
+    /**
+     * The update of one pair with given negatives: each context row (positive first, then the negatives in order)
+     * gets {@code -rate * g * syn0[anchor]}, then the anchor row gets {@code -rate * sum g * syn1Neg[n]}.
+     *
+     * @param negatives the negatives' ids, {@code count} of them
+     * @param gradient  scratch of length {@code layerSize}
+     * @return the pair's loss
+     */
+    double update(int anchor, int context, int[] negatives, int count, float rate, float[] gradient) {
+        int a = anchor * dim;
+        for (int i = 0; i < dim; i++) {
+            gradient[i] = 0;
+        }
+        double l = term(a, context, 1.0, rate, gradient);
+        for (int k = 0; k < count; k++) {
+            l += term(a, negatives[k], 0.0, rate, gradient);
         }
         for (int i = 0; i < dim; i++) {
             syn0.put(a + i, syn0.get(a + i) - rate * gradient[i]);
@@ -301,5 +318,16 @@ public final class ExactSkipGram<T extends SequenceElement> implements ElementsL
             syn1Neg.put(c + i, ci + step * syn0.get(a + i));
         }
         return scalar.loss(dot, label);
+    }
+
+    /** One worker thread's scratch: the anchor's gradient and the drawn negatives. */
+    private static final class Scratch {
+        final float[] gradient;
+        final int[] negatives;
+
+        Scratch(int dim, int negatives) {
+            this.gradient = new float[dim];
+            this.negatives = new int[negatives];
+        }
     }
 }
