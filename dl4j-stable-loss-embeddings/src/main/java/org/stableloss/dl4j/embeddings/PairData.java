@@ -109,17 +109,26 @@ public final class PairData {
         return weights != null;
     }
 
-    /** @return pair {@code i}'s anchor id */
+    /**
+     * @param i a pair index in [0, size())
+     * @return pair {@code i}'s anchor id
+     */
     public int anchor(int i) {
         return anchors[i];
     }
 
-    /** @return pair {@code i}'s context id */
+    /**
+     * @param i a pair index in [0, size())
+     * @return pair {@code i}'s context id
+     */
     public int context(int i) {
         return contexts[i];
     }
 
-    /** @return pair {@code i}'s weight (1 when the pairs carry none) */
+    /**
+     * @param i a pair index in [0, size())
+     * @return pair {@code i}'s weight (1 when the pairs carry none)
+     */
     public float weight(int i) {
         return weights == null ? 1f : weights[i];
     }

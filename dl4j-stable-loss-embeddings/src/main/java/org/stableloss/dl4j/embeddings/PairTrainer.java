@@ -97,8 +97,7 @@ public final class PairTrainer {
     }
 
     /**
-     * The default learning rate of an updater: 0.1 for SGD, 0.05 for AdaGrad (measured on planted data, see
-     * docs/vocabulary-scale.md).
+     * The default learning rate of an updater: 0.1 for SGD, 0.05 for AdaGrad.
      *
      * @param updater the updater
      * @return its default learning rate
@@ -642,9 +641,7 @@ public final class PairTrainer {
         }
 
         /**
-         * @param updater the updater; default {@link Updater#SGD} (it reached the planted data's quality in fewer
-         *                seconds than AdaGrad: 0.76 to 0.79 filtered hits@10 at 0.8 to 1.0 million pairs/s against
-         *                0.75 to 0.79 at 0.5 to 0.7 million, 2 threads, dim 32)
+         * @param updater the updater; default {@link Updater#SGD} (docs/vocabulary-scale.md compares the two)
          * @return this
          */
         public Builder updater(Updater updater) {
