@@ -64,11 +64,16 @@ public final class SkipGramScalar {
 
     /** The loss of one element scaled by {@code s} (mask times per-output weight). */
     static double loss(double x, double y, double s, SkipGramKernels.KernelParams p) {
+        return lossOf(x, y, s, HostMath.log1pUnit(HostMath.expNegAbs(x)), p);
+    }
+
+    /**
+     * The loss of one element from {@code log1p = log1p(exp(-|x|))} ({@link HostMath}): the step that
+     * {@link ScalarKernels} runs after its loops over the transcendental parts.
+     */
+    static double lossOf(double x, double y, double s, double log1p, SkipGramKernels.KernelParams p) {
         double a = (1 - y) * p.negativeWeight() * s;
         double b = y * p.positiveWeight() * s;
-        double e = Math.exp(-Math.abs(x));
-        double u = 1 + e;
-        double log1p = Math.log(u) - ((u - 1) - e) / u;
         double spPos = Math.min(Math.max(Math.max(x, 0) + log1p, p.clampLow()), p.clampHigh());
         double spNeg = Math.min(Math.max(Math.max(-x, 0) + log1p, p.clampLow()), p.clampHigh());
         return (a == 0 ? 0 : a * spPos) + (b == 0 ? 0 : b * spNeg);
@@ -76,13 +81,19 @@ public final class SkipGramScalar {
 
     /** The gradient of one element scaled by {@code s} (mask times per-output weight). */
     static double gradient(double x, double y, double s, SkipGramKernels.KernelParams p) {
+        double e = HostMath.expNegAbs(x);
+        return gradientOf(x, y, s, e, 1 / (1 + e), p);
+    }
+
+    /**
+     * The gradient of one element from {@code e = exp(-|x|)} ({@link HostMath}) and {@code big = 1 / (1 + e)}, the
+     * sigmoid of {@code |x|}: the step that {@link ScalarKernels} runs after its loops over the transcendental parts.
+     */
+    static double gradientOf(double x, double y, double s, double e, double big, SkipGramKernels.KernelParams p) {
         double a = (1 - y) * p.negativeWeight() * s;
         double b = y * p.positiveWeight() * s;
-        double ax = Math.abs(x);
-        double e = Math.exp(-ax);
-        double big = 1 / (1 + e);
         double small = e * big;
         double g = x >= 0 ? a * big - b * small : a * small - b * big;
-        return ax >= p.clampLogit() ? 0 : g;
+        return Math.abs(x) >= p.clampLogit() ? 0 : g;
     }
 }
