@@ -14,29 +14,24 @@ final class ScalarKernels implements HostKernels {
 
     static final ScalarKernels INSTANCE = new ScalarKernels();
 
-    /** Per-thread scratch for the exponent indices and the sigmoids, grown to the largest chunk. */
-    private static final ThreadLocal<double[][]> WORK = ThreadLocal.withInitial(() -> new double[1][FastPath.CHUNK]);
-
     private ScalarKernels() {
     }
 
     @Override
     public void compute(double[] x, double[] y, double[] scale, int n, SkipGramKernels.KernelParams p, double[] loss,
-                        double[] grad) {
-        compute(x, y, scale, 0, n, p, loss, grad);
+                        double[] grad, double[] work) {
+        compute(x, y, scale, 0, n, p, loss, grad, work);
     }
 
-    /** Elements [from, to) of the arrays, each by {@link SkipGramScalar}'s per-element formulas. */
+    /**
+     * Elements [from, to) of the arrays, each by {@link SkipGramScalar}'s per-element formulas; {@code work} holds
+     * at least {@code to} elements (overwritten in [from, to)).
+     */
     static void compute(double[] x, double[] y, double[] scale, int from, int to, SkipGramKernels.KernelParams p,
-                        double[] loss, double[] grad) {
+                        double[] loss, double[] grad, double[] work) {
         if (from >= to || (loss == null && grad == null)) {
             return;
         }
-        double[][] holder = WORK.get();
-        if (holder[0].length < to) {
-            holder[0] = new double[to];
-        }
-        double[] work = holder[0];
         double[] e = grad != null ? grad : loss;
         expNegAbs(x, from, to, work, e);
         if (loss != null) {

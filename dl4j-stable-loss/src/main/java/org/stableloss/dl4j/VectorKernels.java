@@ -36,7 +36,7 @@ final class VectorKernels implements HostKernels {
 
     @Override
     public void compute(double[] x, double[] y, double[] scale, int n, SkipGramKernels.KernelParams p, double[] loss,
-                        double[] grad) {
+                        double[] grad, double[] work) {
         if (loss == null && grad == null) {
             return;
         }
@@ -50,7 +50,7 @@ final class VectorKernels implements HostKernels {
         if (grad != null) {
             gradientOf(x, y, s, e, upper, p, grad);
         }
-        ScalarKernels.compute(x, y, scale, upper, n, p, loss, grad);
+        ScalarKernels.compute(x, y, scale, upper, n, p, loss, grad, work);
     }
 
     /** {@code e[k] = exp(-|x[k]|)}. */

@@ -62,10 +62,11 @@ class KernelBitsTest {
         long h = 17;
         double[] loss = new double[N];
         double[] grad = new double[N];
+        double[] work = new double[N];
         for (SkipGramKernels.KernelParams p : params()) {
             for (double[] scale : new double[][] {null, in.scale}) {
                 for (int what = 0; what < 3; what++) {
-                    kernels.compute(in.x, in.y, scale, N, p, what != 1 ? loss : null, what != 0 ? grad : null);
+                    kernels.compute(in.x, in.y, scale, N, p, what != 1 ? loss : null, what != 0 ? grad : null, work);
                     for (int i = 0; i < N; i++) {
                         h = 31 * h + (what != 1 ? Double.doubleToLongBits(loss[i]) : 0);
                         h = 31 * h + (what != 0 ? Double.doubleToLongBits(grad[i]) : 0);
@@ -103,12 +104,13 @@ class KernelBitsTest {
         Inputs in = new Inputs();
         double[] loss = new double[N];
         double[] grad = new double[N];
+        double[] work = new double[N];
         SkipGramKernels.KernelParams p = params().get(0);
         for (int i = 0; i < WARM_UP; i++) {
-            kernels.compute(in.x, in.y, in.scale, N, p, i % 3 != 1 ? loss : null, i % 3 != 0 ? grad : null);
+            kernels.compute(in.x, in.y, in.scale, N, p, i % 3 != 1 ? loss : null, i % 3 != 0 ? grad : null, work);
         }
         assertEquals(expected, digest(kernels), kernels.getClass().getSimpleName() + ", after " + WARM_UP + " calls");
-        kernels.compute(in.x, in.y, in.scale, N, p, loss, grad);
+        kernels.compute(in.x, in.y, in.scale, N, p, loss, grad, work);
         for (int i = 0; i < N; i += 7) {
             double s = in.scale[i];
             assertEquals(Double.doubleToLongBits(SkipGramScalar.loss(in.x[i], in.y[i], s, p)),
