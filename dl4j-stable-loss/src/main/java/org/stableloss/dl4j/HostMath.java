@@ -8,14 +8,14 @@ package org.stableloss.dl4j;
  * the same bits: {@link SkipGramScalar} one element at a time, {@link ScalarKernels} in loops that C2 vectorizes by
  * itself, and {@link VectorKernels} in vector lanes.
  *
- * <p>{@code exp(-|x|)} is split in three steps so that loops can keep the two that vectorize apart from the one
- * that reads exponent bits (which C2 does not vectorize): {@link #expIndex} rounds {@code -|x| / ln 2} to an
- * integer {@code n} held in the low bits of a double, {@link #expMantissa} evaluates {@code exp(r)} for the remainder
- * {@code r = -|x| - n ln 2} in [-ln 2 / 2, ln 2 / 2] (Cody and Waite's two-part {@code ln 2}, then a degree-11
- * polynomial fitted to Chebyshev nodes, relative error below 2e-17), and {@link #expScale} multiplies by
- * {@code 2^n} in two exact steps, so that results below {@code Double.MIN_NORMAL} round once into the subnormals.
- * Arguments are clamped to {@code |x| <= 745.5}, where the result is 0 anyway. Measured against a 50-digit
- * reference: within 1 ulp.
+ * <p>{@code exp(-|x|)} is split in steps so that loops can keep those that vectorize apart from those that
+ * select or read exponent bits (which C2 does not vectorize): {@link #expArgument} clamps {@code |x|} to
+ * {@code t <= 745.5}, {@link #expIndex} rounds {@code -t / ln 2} to an integer {@code n} held in the low bits of a
+ * double, {@link #expMantissa} evaluates {@code exp(r)} for the remainder {@code r = -t - n ln 2} in
+ * [-ln 2 / 2, ln 2 / 2] (Cody and Waite's two-part {@code ln 2}, then a degree-11 polynomial fitted to Chebyshev
+ * nodes, relative error below 2e-17), and {@link #expScale} multiplies by {@code 2^n} in two exact steps, so that
+ * results below {@code Double.MIN_NORMAL} round once into the subnormals. Beyond 745.5 the result is 0
+ * anyway. Measured against a 50-digit reference: within 1 ulp.
  *
  * <p>{@code log1p(e)} for {@code e} in [0, 1]: with {@code s = e / (2 + e)} in [0, 1/3], {@code log1p(e) =
  * 2 atanh(s) = 2s + 2s z g(z)}, {@code z = s^2}, {@code g} a degree-9 polynomial fitted to Chebyshev nodes on
@@ -61,25 +61,33 @@ final class HostMath {
     private HostMath() {
     }
 
-    /** {@code exp(-|x|)}: the three steps below, in order. */
+    /** {@code exp(-|x|)}: the steps below, in order. */
     static double expNegAbs(double x) {
-        double ax = Math.abs(x);
-        double index = expIndex(ax);
-        return expScale(expMantissa(ax, index), index);
+        double t = expArgument(Math.abs(x));
+        double index = expIndex(t);
+        return expScale(expMantissa(t, index), index);
     }
 
     /**
-     * The first step of {@code exp(-ax)}, {@code ax >= 0}: {@code SHIFT + round(-min(ax, 745.5) / ln 2)}, an
-     * integer {@code n} in [-1076, 0] in the low bits of the result ({@code result - SHIFT == n} exactly).
+     * The argument the exponential is evaluated at, {@code t = min(ax, 745.5)} for {@code ax = |x|} (NaN stays
+     * NaN), as a select rather than {@code Math.min}, which C2 compiles to branches on JDK 17.
      */
-    static double expIndex(double ax) {
-        return Math.fma(-Math.min(ax, EXP_ARGUMENT_LIMIT), LOG2E, SHIFT);
+    static double expArgument(double ax) {
+        return ax > EXP_ARGUMENT_LIMIT ? EXP_ARGUMENT_LIMIT : ax;
     }
 
-    /** The second step: {@code exp(r)}, {@code r = -min(ax, 745.5) - n ln 2} in [-0.35, 0.35]; in [0.7, 1.42]. */
-    static double expMantissa(double ax, double index) {
+    /**
+     * The first step of {@code exp(-t)}, {@code t} in [0, 745.5]: {@code SHIFT + round(-t / ln 2)}, an integer
+     * {@code n} in [-1076, 0] in the low bits of the result ({@code result - SHIFT == n} exactly).
+     */
+    static double expIndex(double t) {
+        return Math.fma(-t, LOG2E, SHIFT);
+    }
+
+    /** The second step: {@code exp(r)}, {@code r = -t - n ln 2} in [-0.35, 0.35]; in [0.7, 1.42]. */
+    static double expMantissa(double t, double index) {
         double n = index - SHIFT;
-        double r = Math.fma(n, -LN2_HI, -Math.min(ax, EXP_ARGUMENT_LIMIT));
+        double r = Math.fma(n, -LN2_HI, -t);
         r = Math.fma(n, -LN2_LO, r);
         double p = Math.fma(E11, r, E10);
         p = Math.fma(p, r, E9);

@@ -38,9 +38,16 @@ final class ScalarKernels implements HostKernels {
             for (int k = from; k < to; k++) {
                 loss[k] = HostMath.log1pUnit(e[k]);
             }
-            for (int k = from; k < to; k++) {
-                loss[k] = SkipGramScalar.lossOf(x[k], y[k], scale == null ? 1.0 : scale[k], loss[k], p);
+            if (p.clamped()) {
+                for (int k = from; k < to; k++) {
+                    loss[k] = SkipGramScalar.lossOfClamped(x[k], y[k], scale == null ? 1.0 : scale[k], loss[k], p);
+                }
+            } else {
+                for (int k = from; k < to; k++) {
+                    loss[k] = SkipGramScalar.lossOfExact(x[k], y[k], scale == null ? 1.0 : scale[k], loss[k], p);
+                }
             }
+            lossOfOthers(x, y, scale, from, to, p, loss);
         }
         if (grad != null) {
             for (int k = from; k < to; k++) {
@@ -52,13 +59,29 @@ final class ScalarKernels implements HostKernels {
         }
     }
 
-    /** {@code out[k] = exp(-|x[k]|)} by {@link HostMath}'s three steps, {@code work} holding the indices. */
+    /**
+     * Replaces the loss of the logits that are not {@link SkipGramScalar#ordinary} (NaN, infinite, near overflow),
+     * computed by {@link SkipGramScalar#lossOfOrdinary}, with {@link SkipGramScalar#loss}'s.
+     */
+    static void lossOfOthers(double[] x, double[] y, double[] scale, int from, int to, SkipGramKernels.KernelParams p,
+                             double[] loss) {
+        for (int k = from; k < to; k++) {
+            if (!SkipGramScalar.ordinary(x[k])) {
+                loss[k] = SkipGramScalar.loss(x[k], y[k], scale == null ? 1.0 : scale[k], p);
+            }
+        }
+    }
+
+    /** {@code out[k] = exp(-|x[k]|)} by {@link HostMath}'s steps, {@code work} holding the indices. */
     private static void expNegAbs(double[] x, int from, int to, double[] work, double[] out) {
         for (int k = from; k < to; k++) {
-            work[k] = HostMath.expIndex(Math.abs(x[k]));
+            out[k] = HostMath.expArgument(Math.abs(x[k]));
         }
         for (int k = from; k < to; k++) {
-            out[k] = HostMath.expMantissa(Math.abs(x[k]), work[k]);
+            work[k] = HostMath.expIndex(out[k]);
+        }
+        for (int k = from; k < to; k++) {
+            out[k] = HostMath.expMantissa(out[k], work[k]);
         }
         for (int k = from; k < to; k++) {
             out[k] = HostMath.expScale(out[k], work[k]);

@@ -60,7 +60,10 @@ final class VectorKernels implements HostKernels {
         }
     }
 
-    /** The loss from {@code e = exp(-|x|)}; {@code loss} may be {@code e}. */
+    /**
+     * The loss from {@code e = exp(-|x|)}, {@link SkipGramScalar#lossOfOrdinary} in lanes and then
+     * {@link ScalarKernels#lossOfOthers}; {@code loss} may be {@code e}.
+     */
     private static void lossOf(double[] x, double[] y, double[] s, double[] e, int upper,
                                SkipGramKernels.KernelParams p, double[] loss) {
         double wPos = p.positiveWeight();
@@ -74,12 +77,13 @@ final class VectorKernels implements HostKernels {
             DoubleVector a = yv.neg().add(1.0).mul(wNeg).mul(sv);
             DoubleVector b = yv.mul(wPos).mul(sv);
             DoubleVector log1p = log1pUnit(DoubleVector.fromArray(D, e, k));
-            DoubleVector spPos = xv.max(0.0).add(log1p).max(lo).min(hi);
-            DoubleVector spNeg = xv.neg().max(0.0).add(log1p).max(lo).min(hi);
-            DoubleVector termPos = a.mul(spPos).blend(0.0, a.eq(0.0));
-            DoubleVector termNeg = b.mul(spNeg).blend(0.0, b.eq(0.0));
-            termPos.add(termNeg).intoArray(loss, k);
+            DoubleVector ax = xv.abs();
+            DoubleVector spPos = xv.add(ax).mul(0.5).add(log1p);
+            DoubleVector spNeg = ax.sub(xv).mul(0.5).add(log1p);
+            // in the exact mode lo = 0 and hi = +inf leave the (finite, >= +0) softplus values as they are
+            a.mul(spPos.max(lo).min(hi)).add(b.mul(spNeg.max(lo).min(hi))).intoArray(loss, k);
         }
+        ScalarKernels.lossOfOthers(x, y, s, 0, upper, p, loss);
     }
 
     /** The gradient from {@code e = exp(-|x|)}, 0 where {@code |x| >= clampLogit}; {@code grad} may be {@code e}. */
