@@ -13,19 +13,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The CPU host path: the loss computed in Java over the arrays' host memory, in double precision, with no ND4J op
- * dispatch and no temporaries off the Java heap. It applies when all of these hold, and the portable ND4J path
- * ({@link SkipGramKernels}) runs otherwise:
+ * The CPU host path: the loss computed in Java over the arrays' host memory, in double precision with
+ * {@link HostMath}'s arithmetic {@code exp} and {@code log1p}, with no ND4J op dispatch and no temporaries off the
+ * Java heap. It applies when all of these hold, and the portable ND4J path ({@link SkipGramKernels}) runs otherwise:
  * <ul>
  *   <li>the ND4J backend is the CPU one (never on CUDA);</li>
  *   <li>logits, labels and mask are each FLOAT or DOUBLE, plain contiguous C-order buffers;</li>
- *   <li>the JVM has the vector module ({@code --add-modules jdk.incubator.vector}): then at every size, with the
- *       vector kernels ({@link VectorKernels}); without it, up to {@value #SCALAR_LIMIT} elements, with plain Java
- *       loops ({@link ScalarKernels}), which beat dispatching a dozen ND4J ops there;</li>
  *   <li>the system property {@value #PROPERTY} is not {@code false}.</li>
  * </ul>
- * With {@value #PROPERTY}{@code =scalar} the host path applies at every size with the plain Java loops, vector
- * module or not (a reference for tests and benchmarks).
+ * When the JVM has the vector module ({@code --add-modules jdk.incubator.vector}) the vector kernels
+ * ({@link VectorKernels}) compute it, else plain Java loops that the JIT vectorizes by itself ({@link ScalarKernels}),
+ * which beat the ND4J ops at every size measured (docs/performance.md); both give the same bits. With
+ * {@value #PROPERTY}{@code =scalar} the plain loops run also where the vector module is present.
  *
  * <p>The arrays are read in chunks of {@value #CHUNK} elements into per-thread heap scratch arrays, computed there
  * and the gradient written back, so a call makes no Java heap garbage proportional to its size. Labels are
@@ -36,8 +35,6 @@ final class FastPath {
 
     /** Set to {@code false} to force the portable ND4J path, or to {@code scalar} to force the scalar host loops. */
     static final String PROPERTY = "org.stableloss.dl4j.fastPath";
-    /** Without the vector module, calls up to this many elements take the scalar host loop. */
-    static final long SCALAR_LIMIT = 1 << 18;
     /** Elements copied to the heap scratch arrays at a time. */
     static final int CHUNK = 1024;
 
@@ -49,7 +46,7 @@ final class FastPath {
     private FastPath() {
     }
 
-    /** True when the JVM has the vector module, so that the host path applies at every size. */
+    /** True when the JVM has the vector module, so that the vector kernels compute the host path. */
     static boolean vectorized() {
         return VECTOR_MODULE;
     }
@@ -65,20 +62,17 @@ final class FastPath {
             return false;
         }
         if (!VECTOR_MODULE && HINT_LOGGED.compareAndSet(false, true)) {
-            log.info("LossSkipGram: the JDK vector module is not loaded, so the loss runs plain Java loops or ND4J"
-                    + " ops; start the JVM with --add-modules jdk.incubator.vector for its vector kernels, which"
-                    + " computed the loss 1.8 to 3.4 times faster in the project's benchmarks (docs/performance.md)");
+            log.info("LossSkipGram: the JDK vector module is not loaded, so the loss runs plain Java loops; start"
+                    + " the JVM with --add-modules jdk.incubator.vector for its vector kernels, which give the same"
+                    + " results faster (docs/performance.md)");
         }
         return true;
     }
 
     /** True when this call takes the host path (see the class comment). */
     static boolean applies(INDArray labels, INDArray preOutput, INDArray mask) {
-        if (!available() || !hostReadable(preOutput) || !hostReadable(labels)
-                || (mask != null && !hostReadable(mask))) {
-            return false;
-        }
-        return VECTOR_MODULE || scalarForced() || preOutput.length() <= SCALAR_LIMIT;
+        return available() && hostReadable(preOutput) && hostReadable(labels)
+                && (mask == null || hostReadable(mask));
     }
 
     private static boolean hostReadable(INDArray a) {
@@ -188,6 +182,7 @@ final class FastPath {
         final double[] scale = new double[CHUNK];
         final double[] loss = new double[CHUNK];
         final double[] gradient = new double[CHUNK];
+        final double[] work = new double[CHUNK];
         final float[] tmp = new float[CHUNK];
         private double[] taskSums = new double[16];
 
@@ -234,7 +229,7 @@ final class FastPath {
                     continue;
                 }
                 kernels.compute(s.x, s.y, scaled ? s.scale : null, n, p, score ? s.loss : null,
-                        gradient == null ? null : s.gradient);
+                        gradient == null ? null : s.gradient, s.work);
                 if (gradient != null) {
                     gradient.write(from, n, s.gradient, s.tmp);
                 }

@@ -24,7 +24,8 @@ interface HostKernels {
      * @param p     the loss parameters
      * @param loss  per-element loss (written), or null
      * @param grad  per-element gradient (written), or null
+     * @param work  scratch of at least {@code n} elements (overwritten), the caller's per-thread array
      */
     void compute(double[] x, double[] y, double[] scale, int n, SkipGramKernels.KernelParams p, double[] loss,
-                 double[] grad);
+                 double[] grad, double[] work);
 }

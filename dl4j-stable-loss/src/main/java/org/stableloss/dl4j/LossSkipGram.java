@@ -64,13 +64,15 @@ import org.stableloss.dl4j.internal.Precision;
  *
  * <h2>Implementations</h2>
  * Each method computes only what it returns ({@code computeScore} no gradient, {@code computeGradient} no loss). On
- * the CPU backend, FLOAT and DOUBLE arrays take a host path computed in double precision in Java: on the JDK vector
- * API when the JVM runs with {@code --add-modules jdk.incubator.vector} (JDK 17 to 25), else in plain loops for
- * calls of up to 2^18 elements; large calls use at most {@code Nd4j.getEnvironment().maxThreads()} threads of one
- * shared pool, the caller included. Other calls (CUDA, HALF, BFLOAT16, views, larger calls without the vector
- * module) run backend-neutral ND4J ops with temporaries in a per-thread workspace, which
- * {@link #releaseThreadWorkspace()} frees. All paths meet the bounds above; results of separate calls on the same
- * inputs (e.g. {@code computeGradient} and {@code computeGradientAndScore}) agree within them, not always to the
+ * the CPU backend, FLOAT and DOUBLE arrays take a host path computed in double precision in Java, with
+ * arithmetic {@code exp} and {@code log1p} (polynomials, no {@code Math} calls): on the JDK vector API when the JVM
+ * runs with {@code --add-modules jdk.incubator.vector} (JDK 17 to 25), else in plain loops that the JIT vectorizes;
+ * both give the same bits, compiled or interpreted. Large calls use at most
+ * {@code Nd4j.getEnvironment().maxThreads()} threads of one shared pool, the caller included. Other calls (CUDA,
+ * HALF, BFLOAT16, views) run backend-neutral ND4J ops with temporaries in a per-thread workspace, which
+ * {@link #releaseThreadWorkspace()} frees. All paths meet the bounds above; on the host path separate calls on the
+ * same inputs (e.g. {@code computeGradient} and {@code computeGradientAndScore}) give the same bits, on the ND4J
+ * path they agree within the bounds, not always to the
  * last bit. {@code -Dorg.stableloss.dl4j.fastPath=false} forces the ND4J ops, {@code =scalar} the plain loops.
  *
  * <p>Instances are immutable and thread-safe, and survive DL4J's JSON and Java serialization; the class name is

@@ -64,25 +64,82 @@ public final class SkipGramScalar {
 
     /** The loss of one element scaled by {@code s} (mask times per-output weight). */
     static double loss(double x, double y, double s, SkipGramKernels.KernelParams p) {
+        return lossOf(x, y, s, HostMath.log1pUnit(HostMath.expNegAbs(x)), p);
+    }
+
+    /**
+     * The loss of one element from {@code log1p = log1p(exp(-|x|))} ({@link HostMath}): {@link #lossOfOrdinary} for
+     * an ordinary logit, else the same formula with each zero-weight term exactly 0.
+     */
+    static double lossOf(double x, double y, double s, double log1p, SkipGramKernels.KernelParams p) {
+        if (ordinary(x)) {
+            return lossOfOrdinary(x, y, s, log1p, p);
+        }
         double a = (1 - y) * p.negativeWeight() * s;
         double b = y * p.positiveWeight() * s;
-        double e = Math.exp(-Math.abs(x));
-        double u = 1 + e;
-        double log1p = Math.log(u) - ((u - 1) - e) / u;
         double spPos = Math.min(Math.max(Math.max(x, 0) + log1p, p.clampLow()), p.clampHigh());
         double spNeg = Math.min(Math.max(Math.max(-x, 0) + log1p, p.clampLow()), p.clampHigh());
         return (a == 0 ? 0 : a * spPos) + (b == 0 ? 0 : b * spNeg);
     }
 
-    /** The gradient of one element scaled by {@code s} (mask times per-output weight). */
-    static double gradient(double x, double y, double s, SkipGramKernels.KernelParams p) {
+    /**
+     * True for a logit below 2^1000 in magnitude (not NaN, not infinite, not near overflow), where
+     * {@link #lossOfOrdinary} applies.
+     */
+    static boolean ordinary(double x) {
+        return Math.abs(x) < 0x1p1000;
+    }
+
+    /**
+     * The loss of one element with an {@link #ordinary} logit, without a branch on the data:
+     * {@code max(x, 0) = (x + |x|) / 2} exactly, both softplus values are finite and {@code >= 0}, so a zero weight
+     * gives a zero term by multiplication. {@link ScalarKernels} runs {@link #lossOfExact} or {@link #lossOfClamped}
+     * over a chunk (C2 vectorizes the exact one's loop) and then {@link #loss} over the chunk's other logits, which
+     * gives {@link #lossOf}'s bits.
+     */
+    static double lossOfOrdinary(double x, double y, double s, double log1p, SkipGramKernels.KernelParams p) {
+        return p.clamped() ? lossOfClamped(x, y, s, log1p, p) : lossOfExact(x, y, s, log1p, p);
+    }
+
+    /** {@link #lossOfOrdinary} in the exact mode. */
+    static double lossOfExact(double x, double y, double s, double log1p, SkipGramKernels.KernelParams p) {
         double a = (1 - y) * p.negativeWeight() * s;
         double b = y * p.positiveWeight() * s;
         double ax = Math.abs(x);
-        double e = Math.exp(-ax);
-        double big = 1 / (1 + e);
+        return a * ((x + ax) * 0.5 + log1p) + b * ((ax - x) * 0.5 + log1p);
+    }
+
+    /** {@link #lossOfOrdinary} in the clamped mode. */
+    static double lossOfClamped(double x, double y, double s, double log1p, SkipGramKernels.KernelParams p) {
+        double a = (1 - y) * p.negativeWeight() * s;
+        double b = y * p.positiveWeight() * s;
+        double ax = Math.abs(x);
+        double spPos = clamp((x + ax) * 0.5 + log1p, p.clampLow(), p.clampHigh());
+        double spNeg = clamp((ax - x) * 0.5 + log1p, p.clampLow(), p.clampHigh());
+        return a * spPos + b * spNeg;
+    }
+
+    /** {@code v} clamped to [lo, hi], as selects rather than {@code Math.min}/{@code Math.max}; v is not NaN. */
+    private static double clamp(double v, double lo, double hi) {
+        double atLeastLo = v < lo ? lo : v;
+        return atLeastLo > hi ? hi : atLeastLo;
+    }
+
+    /** The gradient of one element scaled by {@code s} (mask times per-output weight). */
+    static double gradient(double x, double y, double s, SkipGramKernels.KernelParams p) {
+        double e = HostMath.expNegAbs(x);
+        return gradientOf(x, y, s, e, 1 / (1 + e), p);
+    }
+
+    /**
+     * The gradient of one element from {@code e = exp(-|x|)} ({@link HostMath}) and {@code big = 1 / (1 + e)}, the
+     * sigmoid of {@code |x|}: the step that {@link ScalarKernels} runs after its loops over the transcendental parts.
+     */
+    static double gradientOf(double x, double y, double s, double e, double big, SkipGramKernels.KernelParams p) {
+        double a = (1 - y) * p.negativeWeight() * s;
+        double b = y * p.positiveWeight() * s;
         double small = e * big;
         double g = x >= 0 ? a * big - b * small : a * small - b * big;
-        return ax >= p.clampLogit() ? 0 : g;
+        return Math.abs(x) >= p.clampLogit() ? 0 : g;
     }
 }

@@ -54,14 +54,14 @@ class FastPathTest {
     }
 
     @Test
-    void withoutTheVectorModuleOnlySmallCallsTakeTheHostPath() {
+    void withoutTheVectorModuleEverySizeTakesTheHostPath() {
         assumeTrue(!FastPath.vectorized(), "this JVM has the vector module");
         INDArray small = Nd4j.zeros(DataType.FLOAT, 256, 6);
-        INDArray big = Nd4j.zeros(DataType.FLOAT, 512, 1024);
+        INDArray big = Nd4j.zeros(DataType.FLOAT, 2048, 1024);
         assertTrue(FastPath.applies(small, small, null));
-        assertFalse(FastPath.applies(big, big, null), big.length() + " > " + FastPath.SCALAR_LIMIT);
-        System.setProperty(FastPath.PROPERTY, "scalar");
-        assertTrue(FastPath.applies(big, big, null), "forced scalar loops apply at every size");
+        assertTrue(FastPath.applies(big, big, null), "the scalar loops beat the ND4J ops at every size");
+        System.setProperty(FastPath.PROPERTY, "false");
+        assertFalse(FastPath.applies(big, big, null), "the property forces the ND4J ops");
     }
 
     @Test
