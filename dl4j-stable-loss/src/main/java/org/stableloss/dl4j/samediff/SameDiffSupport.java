@@ -15,6 +15,8 @@ public final class SameDiffSupport {
      * {@code sd.createGradFunction()} with {@code System.out} silenced: M2.1 prints a line to it per op while it builds
      * the gradient graph. Call it once the loss is marked; {@code fit} and {@code calculateGradients} then reuse the
      * graph instead of building it (loudly) on their first call.
+     *
+     * @param sd the graph, its loss variables already marked
      */
     public static void createGradFunctionQuietly(SameDiff sd) {
         PrintStream stdout = System.out;

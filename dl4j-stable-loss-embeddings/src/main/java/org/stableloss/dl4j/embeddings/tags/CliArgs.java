@@ -41,7 +41,15 @@ public final class CliArgs {
      * returns 2), print the usage for {@code --help} (returns 0), else run the job (a {@link TagData.DataException}
      * prints {@code error: <message>} and returns 1).
      *
-     * @return the exit code
+     * @param <O>       the type of the parsed options
+     * @param args      the command-line arguments
+     * @param out       where the usage goes (for {@code --help})
+     * @param err       where the error messages go
+     * @param parse     parses {@code args} into options; throws {@link UsageException} for a mistake
+     * @param wantsHelp whether the parsed options ask for {@code --help}
+     * @param usage     the usage text, printed as is
+     * @param job       the job to run on the parsed options
+     * @return the exit code: the job's, 0 after {@code --help}, 1 for bad data, 2 for a command-line mistake
      */
     public static <O> int run(String[] args, PrintStream out, PrintStream err, Function<String[], O> parse,
                               Predicate<O> wantsHelp, String usage, Job<O> job) {
@@ -64,7 +72,11 @@ public final class CliArgs {
         }
     }
 
-    /** For {@code main}: ends the JVM with the exit code unless it is 0 (so that non-daemon threads may finish). */
+    /**
+     * For {@code main}: ends the JVM with the exit code unless it is 0 (so that non-daemon threads may finish).
+     *
+     * @param exitCode the exit code, e.g. from {@link #run}
+     */
     public static void exitOnFailure(int exitCode) {
         if (exitCode != 0) {
             System.exit(exitCode);
@@ -86,6 +98,9 @@ public final class CliArgs {
      * Hands each option of {@code args} to {@code handler}, in order: {@code --key value} and {@code --key=value} with
      * their value; {@code --help} (or {@code -h}) and the {@code flags} with a null value.
      *
+     * @param args    the command-line arguments
+     * @param flags   the options that take no value, e.g. {@code --verbose} ({@code --help} is always one)
+     * @param handler takes each option in turn
      * @throws UsageException for an argument that is not an option, an option without its value, a flag with one;
      *     the handler throws {@link #unknownOption} for a key it does not know
      */
@@ -112,12 +127,24 @@ public final class CliArgs {
         }
     }
 
-    /** The error for an option the handler does not know. */
+    /**
+     * The error for an option the handler does not know.
+     *
+     * @param key the option as given, e.g. {@code --epoch}
+     * @return the exception to throw
+     */
     public static UsageException unknownOption(String key) {
         return new UsageException("unknown option " + key);
     }
 
-    /** An int above 0. */
+    /**
+     * An int above 0.
+     *
+     * @param key the option, for the message
+     * @param v   its value
+     * @return the value, at least 1
+     * @throws UsageException if the value is not an int above 0
+     */
     public static int positiveInt(String key, String v) {
         try {
             int n = Integer.parseInt(v);
@@ -130,7 +157,14 @@ public final class CliArgs {
         throw new UsageException(key + " must be a positive integer, got '" + v + "'");
     }
 
-    /** A finite number above 0. */
+    /**
+     * A finite number above 0.
+     *
+     * @param key the option, for the message
+     * @param v   its value
+     * @return the value, finite and above 0
+     * @throws UsageException if the value is not a finite number above 0
+     */
     public static double positiveDouble(String key, String v) {
         try {
             double d = Double.parseDouble(v);
@@ -143,7 +177,14 @@ public final class CliArgs {
         throw new UsageException(key + " must be a positive number, got '" + v + "'");
     }
 
-    /** A number in (0, 1), e.g. the share of pairs held out. */
+    /**
+     * A number in (0, 1), e.g. the share of pairs held out.
+     *
+     * @param key the option, for the message
+     * @param v   its value
+     * @return the value, in (0, 1)
+     * @throws UsageException if the value is not a number in (0, 1)
+     */
     public static double fraction(String key, String v) {
         double d = positiveDouble(key, v);
         if (d >= 1) {
@@ -152,7 +193,14 @@ public final class CliArgs {
         return d;
     }
 
-    /** Any long, e.g. a seed. */
+    /**
+     * Any long, e.g. a seed.
+     *
+     * @param key the option, for the message
+     * @param v   its value
+     * @return the value
+     * @throws UsageException if the value is not a long
+     */
     public static long integer(String key, String v) {
         try {
             return Long.parseLong(v);
@@ -161,7 +209,15 @@ public final class CliArgs {
         }
     }
 
-    /** {@code v} if it is one of {@code allowed}. */
+    /**
+     * {@code v} if it is one of {@code allowed}.
+     *
+     * @param key     the option, for the message
+     * @param v       its value
+     * @param allowed the allowed values (compared exactly, case-sensitive)
+     * @return {@code v}
+     * @throws UsageException if {@code v} is not one of {@code allowed}
+     */
     public static String oneOf(String key, String v, String... allowed) {
         if (!Set.of(allowed).contains(v)) {
             throw new UsageException(key + " must be " + String.join(" or ", allowed) + ", got '" + v + "'");

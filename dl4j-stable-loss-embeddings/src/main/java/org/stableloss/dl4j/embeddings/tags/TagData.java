@@ -63,7 +63,12 @@ public final class TagData {
         this.tagsOf = tagsOf;
     }
 
-    /** Loads the bundled Debtags snapshot (14,663 Debian packages, 488 tags). */
+    /**
+     * Loads the bundled Debtags snapshot (14,663 Debian packages, 488 tags).
+     *
+     * @return the data set
+     * @throws DataException if the resource is not on the classpath or cannot be read
+     */
     public static TagData loadBundled() {
         InputStream in = TagData.class.getResourceAsStream(BUNDLED);
         if (in == null) {
@@ -77,7 +82,13 @@ public final class TagData {
         }
     }
 
-    /** Loads a file; gzip when its name ends with {@code .gz}. */
+    /**
+     * Loads a file; gzip when its name ends with {@code .gz}.
+     *
+     * @param file the file, in the format of {@link TagData}
+     * @return the data set
+     * @throws DataException if the file is missing, a directory, unreadable, not UTF-8, malformed or empty
+     */
     public static TagData load(Path file) {
         if (Files.isDirectory(file)) {
             throw new DataException("cannot read " + file + ": it is a directory");
@@ -207,32 +218,51 @@ public final class TagData {
         return tags.size();
     }
 
-    /** @return the name of sample s */
+    /**
+     * @param s the sample id, in [0, numSamples())
+     * @return the name of sample s
+     */
     public String sample(int s) {
         return samples.get(s);
     }
 
-    /** @return the one-line description of sample s (empty when the data has none) */
+    /**
+     * @param s the sample id, in [0, numSamples())
+     * @return the one-line description of sample s (empty when the data has none)
+     */
     public String description(int s) {
         return descriptions.get(s);
     }
 
-    /** @return the name of tag t */
+    /**
+     * @param t the tag id, in [0, numTags())
+     * @return the name of tag t
+     */
     public String tag(int t) {
         return tags.get(t);
     }
 
-    /** @return the sorted tag ids of sample s (do not modify) */
+    /**
+     * @param s the sample id, in [0, numSamples())
+     * @return the sorted tag ids of sample s (do not modify)
+     */
     public int[] tagsOf(int s) {
         return tagsOf[s];
     }
 
-    /** @return whether sample s has tag t */
+    /**
+     * @param s the sample id, in [0, numSamples())
+     * @param t the tag id
+     * @return whether sample s has tag t
+     */
     public boolean hasTag(int s, int t) {
         return Arrays.binarySearch(tagsOf[s], t) >= 0;
     }
 
-    /** @return the id of the sample with this name, or -1 */
+    /**
+     * @param name the sample's name, exactly as in the data
+     * @return the id of the sample with this name, or -1
+     */
     public int indexOfSample(String name) {
         return samples.indexOf(name);
     }
@@ -250,6 +280,8 @@ public final class TagData {
      * The data of a {@code --data} option: the file, or the bundled snapshot when the option is absent.
      *
      * @param path the file, or null
+     * @return the data set
+     * @throws DataException if the data cannot be loaded
      */
     public static TagData loadOrBundled(String path) {
         return path == null ? loadBundled() : load(Paths.get(path));
@@ -258,6 +290,9 @@ public final class TagData {
     /**
      * {@link #split} for a training run that is evaluated on the held-out pairs.
      *
+     * @param fraction the probability of holding out a pair beyond the sample's first, in [0, 1]
+     * @param seed     the random seed
+     * @return the split, with at least one held-out pair
      * @throws DataException when no pair is held out or there is only one tag, so there is nothing to evaluate
      */
     public Split splitForEvaluation(double fraction, long seed) {

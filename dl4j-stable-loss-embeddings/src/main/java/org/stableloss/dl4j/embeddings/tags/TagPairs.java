@@ -86,12 +86,20 @@ public final class TagPairs {
         return split;
     }
 
-    /** @return the sorted training tag ids of sample s (do not modify) */
+    /**
+     * @param s the sample id, in [0, data().numSamples())
+     * @return the sorted training tag ids of sample s (do not modify)
+     */
     public int[] trainTagsOf(int s) {
         return trainTagsOf[s];
     }
 
-    /** Number of training batches per epoch. */
+    /**
+     * Number of training batches per epoch.
+     *
+     * @param batchSize training pairs per batch, at least 1
+     * @return the number of training pairs divided by {@code batchSize}, rounded up (the last batch may be smaller)
+     */
     public int batchesPerEpoch(int batchSize) {
         return (split.numTrain() + batchSize - 1) / batchSize;
     }
@@ -99,6 +107,12 @@ public final class TagPairs {
     /**
      * Epochs of training batches: each {@link Batches#nextEpoch()} reshuffles the pairs and draws fresh negatives from
      * one random stream seeded with {@code seed}.
+     *
+     * @param negatives negative tags per training pair ({@code K}), at least 1
+     * @param batchSize training pairs per batch, at least 1 (an epoch's last batch may be smaller)
+     * @param seed      the random seed for the order and the negatives
+     * @return the epochs' batches
+     * @throws IllegalArgumentException if {@code negatives} or {@code batchSize} is below 1
      */
     public Batches batches(int negatives, int batchSize, long seed) {
         if (negatives < 1 || batchSize < 1) {
@@ -129,6 +143,8 @@ public final class TagPairs {
          * The next epoch: every training pair once, in a new order, with new negatives. The order and the negatives
          * are drawn now; each batch's arrays are made when the list's {@code get} asks for it (an epoch holds 4 bytes
          * per pair and negative, not the whole epoch's arrays), so iterate the list once.
+         *
+         * @return the epoch's {@link TagPairs#batchesPerEpoch(int)} batches, made on demand
          */
         public List<org.nd4j.linalg.dataset.api.MultiDataSet> nextEpoch() {
             int n = perm.length;
@@ -185,6 +201,11 @@ public final class TagPairs {
      * The held-out pairs as batches shaped like the training batches, for a held-out loss (e.g. scored by DL4J on a
      * cluster): the held-out tag, then {@code negatives} tags drawn uniformly among those the sample does not have at
      * all; labels 1, 0, ..., 0. Deterministic for a given seed.
+     *
+     * @param negatives negative tags per held-out pair
+     * @param batchSize held-out pairs per batch, at least 1 (the last batch may be smaller)
+     * @param seed      the random seed for the negatives
+     * @return the batches; pairs whose sample has every tag are left out
      */
     public List<org.nd4j.linalg.dataset.api.MultiDataSet> heldOutBatches(int negatives, int batchSize, long seed) {
         Random rnd = new Random(seed);
@@ -252,10 +273,21 @@ public final class TagPairs {
 
     /** A score for (sample, tag): higher is more likely. */
     public interface Scorer {
+        /**
+         * @param sample the sample id
+         * @param tag    the tag id
+         * @return the score: any double, higher is more likely (NaN ranks lowest)
+         */
         double score(int sample, int tag);
     }
 
-    /** The tag model's embedding matrix of a layer, [rows, dim] ({@link #rows}). */
+    /**
+     * The tag model's embedding matrix of a layer, [rows, dim] ({@link #rows}).
+     *
+     * @param g     a tag model network ({@link TagModel})
+     * @param layer the embedding layer's name: {@link TagModel#SAMPLE_EMBEDDINGS} or {@link TagModel#TAG_EMBEDDINGS}
+     * @return the layer's weights {@code W}, one row per sample or tag
+     */
     public static float[][] weights(ComputationGraph g, String layer) {
         return rows(g.getLayer(layer).getParam("W"));
     }
@@ -278,7 +310,11 @@ public final class TagPairs {
         return out;
     }
 
-    /** @return the dot product of two rows, accumulated in double */
+    /**
+     * @param a a row
+     * @param b another row, at least as long as {@code a}
+     * @return the dot product of two rows, accumulated in double
+     */
     public static double dot(float[] a, float[] b) {
         double d = 0;
         for (int i = 0; i < a.length; i++) {
@@ -290,6 +326,11 @@ public final class TagPairs {
     /**
      * Evaluates the tag model by its logits {@code dot(sampleEmb[s], tagEmb[t])}, with {@code evalNegatives} random
      * non-tags per held-out pair for the AUC, drawn from {@code new Random(seed)}.
+     *
+     * @param g             a tag model network ({@link TagModel})
+     * @param evalNegatives random non-tags per held-out pair for the AUC, 0 or more (0 gives a NaN AUC)
+     * @param seed          the evaluation seed
+     * @return the evaluation, all four fields set
      */
     public Eval evaluate(ComputationGraph g, int evalNegatives, long seed) {
         float[][] se = weights(g, TagModel.SAMPLE_EMBEDDINGS);
@@ -300,6 +341,11 @@ public final class TagPairs {
     /**
      * Evaluates a model by its logits (any trainer's): AUC and hits@10 as {@link #evaluate(Scorer, int, long)}, and
      * the share of training pairs scored below {@link #CONFIDENTLY_WRONG_LOGIT} and the largest |logit| over them.
+     *
+     * @param logit         the model's logit for (sample, tag)
+     * @param evalNegatives random non-tags per held-out pair for the AUC, 0 or more (0 gives a NaN AUC)
+     * @param seed          the evaluation seed
+     * @return the evaluation, all four fields set
      */
     public Eval evaluateLogits(Scorer logit, int evalNegatives, long seed) {
         Eval e = evaluate(logit, evalNegatives, seed);
@@ -315,7 +361,13 @@ public final class TagPairs {
         return new Eval(e.auc(), e.hitsAt10(), wrong / split.numTrain(), maxAbs);
     }
 
-    /** The baseline without a model: score(s, t) = training frequency of t. */
+    /**
+     * The baseline without a model: score(s, t) = training frequency of t.
+     *
+     * @param evalNegatives random non-tags per held-out pair for the AUC, 0 or more (0 gives a NaN AUC)
+     * @param seed          the evaluation seed
+     * @return the evaluation; the last two fields NaN
+     */
     public Eval evaluatePopularity(int evalNegatives, long seed) {
         return evaluate((s, t) -> trainTagCount[t], evalNegatives, seed);
     }
@@ -324,6 +376,11 @@ public final class TagPairs {
      * AUC and hits@10 of any scorer (the last two fields NaN), over the held-out pairs, or over a random subset of
      * {@value #MAX_EVAL_PAIRS} of them when there are more (the filtered rank scores every tag for each pair: at 1M
      * samples and 10k tags all pairs would take hours; 20,000 pairs give hits@10 within about 0.007 at 95%).
+     *
+     * @param scorer        the scores to evaluate
+     * @param evalNegatives random non-tags per held-out pair for the AUC, 0 or more (0 gives a NaN AUC)
+     * @param seed          the evaluation seed: the negatives and the subset ({@link #evaluationPairs})
+     * @return the evaluation: AUC and hits@10 in [0, 1] (NaN without held-out pairs), the last two fields NaN
      */
     public Eval evaluate(Scorer scorer, int evalNegatives, long seed) {
         Random rnd = new Random(seed);
@@ -396,7 +453,13 @@ public final class TagPairs {
         return subset;
     }
 
-    /** ROC AUC = P(positive scores above negative), ties counted half (Mann-Whitney); NaN scores rank lowest. */
+    /**
+     * ROC AUC = P(positive scores above negative), ties counted half (Mann-Whitney); NaN scores rank lowest.
+     *
+     * @param pos the positives' scores
+     * @param neg the negatives' scores
+     * @return the AUC in [0, 1], or NaN when {@code pos} or {@code neg} is empty
+     */
     public static double auc(double[] pos, double[] neg) {
         if (pos.length == 0 || neg.length == 0) {
             return Double.NaN;
