@@ -55,7 +55,9 @@ public final class ScaleReport {
               --tags N,N,...      numbers of tags, multiples of 8 (default 1000)
               --peers P,P,...     of network-rowsparse, network-dense, pair, fasttext, word2vec
                                   (default: all of them)
-              --network-epochs E  epochs of the network runs (default 0: the job's early stopping)
+              --network-epochs E  epochs of the network runs (default 0: the job's early stopping); with E > 0,
+                                  at least enough epochs for --min-pairs pairs (the first steps warm up the JIT)
+              --min-pairs N       (default 500000)
               --network-batch B,B pairs per minibatch of the network runs, one run per size (default 256)
               --pair-epochs E     epochs of the pair trainer (default 0: its own default)
               --fasttext-epochs E, --fasttext-lr LR   fastText's settings (default 20, 0.5)
@@ -86,6 +88,7 @@ public final class ScaleReport {
                 "--pair-epochs", "0", "--fasttext-epochs", "20", "--fasttext-lr", "0.5", "--word2vec-epochs", "2",
                 "--dense-max", "100000", "--word2vec-max", "100000"));
         o.put("--network-batch", "256");
+        o.put("--min-pairs", "500000");
         o.putAll(Map.of("--threads", "2", "--xmx", "3g", "--seed", "42", "--out", "benchmarks/target/scale"));
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--help") || !o.containsKey(args[i]) || i + 1 == args.length) {
@@ -140,6 +143,11 @@ public final class ScaleReport {
                 List<String> cmd = new ArrayList<>(List.of("org.stableloss.dl4j.samples.TagEmbeddings", "--data",
                         file.toString(), "--out", dir.toString(), "--no-compare", "--seed", String.valueOf(seed)));
                 String epochs = o.get(peer.equals("pair") ? "--pair-epochs" : "--network-epochs");
+                if (!peer.equals("pair") && !epochs.equals("0")) {
+                    long minPairs = Long.parseLong(o.get("--min-pairs"));
+                    epochs = String.valueOf(Math.max(Integer.parseInt(epochs),
+                            (minPairs + split.numTrain() - 1) / split.numTrain()));
+                }
                 if (!epochs.equals("0")) {
                     cmd.addAll(List.of("--epochs", epochs));
                 }
