@@ -41,7 +41,8 @@ import org.stableloss.dl4j.embeddings.tags.TagPairs;
  *       network}) with the row-sparse embedding layers or DL4J's own;</li>
  *   <li>{@code pair}: the main job with the pair trainer ({@code --trainer pair});</li>
  *   <li>{@code fasttext}: fastText 0.9.2 ({@code fasttext supervised -loss ns}, lines {@code __label__TAG SAMPLE});</li>
- *   <li>{@code word2vec}: DL4J's {@code Word2Vec} with its built-in {@code SkipGram} ({@link Word2VecPeer}).</li>
+ *   <li>{@code word2vec}, {@code word2vec-exact}: DL4J's {@code Word2Vec} with its built-in {@code SkipGram} or with
+ *       {@code ExactSkipGram} ({@link Word2VecPeer}).</li>
  * </ul>
  * Every peer is evaluated on the same held-out pairs with filtered hits@10 (fastText from its top-k predictions,
  * the same filter). Writes {@code scale.md}, {@code scale.json} and {@code scale-pairs-per-second.png} to the output
@@ -53,8 +54,8 @@ public final class ScaleReport {
             Usage: ScaleReport [options]
               --sizes N,N,...     numbers of samples (default 10000,100000,300000,1000000)
               --tags N,N,...      numbers of tags, multiples of 8 (default 1000)
-              --peers P,P,...     of network-rowsparse, network-dense, pair, fasttext, word2vec
-                                  (default: all of them)
+              --peers P,P,...     of network-rowsparse, network-dense, pair, fasttext, word2vec,
+                                  word2vec-exact (default: all of them)
               --network-epochs E  epochs of the network runs (default 0: the job's early stopping); with E > 0,
                                   at least enough epochs for --min-pairs pairs (the first steps warm up the JIT)
               --min-pairs N       (default 500000)
@@ -84,7 +85,7 @@ public final class ScaleReport {
      */
     public static void main(String[] args) throws Exception {
         Map<String, String> o = new HashMap<>(Map.of("--sizes", "10000,100000,300000,1000000", "--tags", "1000",
-                "--peers", "network-rowsparse,network-dense,pair,fasttext,word2vec", "--network-epochs", "0",
+                "--peers", "network-rowsparse,network-dense,pair,fasttext,word2vec,word2vec-exact", "--network-epochs", "0",
                 "--pair-epochs", "0", "--fasttext-epochs", "20", "--fasttext-lr", "0.5", "--word2vec-epochs", "2",
                 "--dense-max", "100000", "--word2vec-max", "100000"));
         o.put("--network-batch", "256");
@@ -167,14 +168,15 @@ public final class ScaleReport {
                         m.wallSeconds, run.get("train_pairs_per_second").asDouble(), m.maxRssMb,
                         run.get("hits_at_10").asDouble(), run.get("auc").asDouble(), "");
             }
-            case "word2vec" -> {
+            case "word2vec", "word2vec-exact" -> {
                 if (samples > Integer.parseInt(o.get("--word2vec-max"))) {
                     return null;
                 }
                 String epochs = o.get("--word2vec-epochs");
                 Path metricsFile = dir.resolve("metrics.json");
                 Measured m = java(List.of(Word2VecPeer.class.getName(), file.toString(), epochs, threads,
-                        String.valueOf(seed), metricsFile.toString()), o.get("--xmx"), threads, dir);
+                        String.valueOf(seed), metricsFile.toString(), peer.equals("word2vec") ? "builtin" : "exact"),
+                        o.get("--xmx"), threads, dir);
                 JsonNode metrics = new ObjectMapper().readTree(metricsFile.toFile());
                 return new Row(tags, samples, split.numTrain(), peer, "epochs " + epochs,
                         metrics.get("train_seconds").asDouble(), m.wallSeconds,

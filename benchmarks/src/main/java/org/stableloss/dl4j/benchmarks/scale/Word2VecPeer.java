@@ -15,17 +15,20 @@ import org.deeplearning4j.models.word2vec.Word2Vec;
 import org.deeplearning4j.text.sentenceiterator.CollectionSentenceIterator;
 import org.deeplearning4j.text.tokenization.tokenizerfactory.DefaultTokenizerFactory;
 import org.nd4j.shade.jackson.databind.ObjectMapper;
+import org.stableloss.dl4j.embeddings.ExactSkipGram;
 import org.stableloss.dl4j.embeddings.tags.TagData;
 import org.stableloss.dl4j.embeddings.tags.TagPairs;
 
 /**
  * One peer of {@link ScaleReport}: DL4J's own {@code Word2Vec} (deeplearning4j-nlp 1.0.0-M2.1) trained on the training
  * pairs of a tag data set as two-token sentences {@code "s<sample> t<tag>"} (window 1, 5 negatives, no subsampling,
- * no hierarchical softmax, dim 32), with DL4J's built-in {@code SkipGram} algorithm; then scored like the tag model,
+ * no hierarchical softmax, dim 32), with DL4J's built-in {@code SkipGram} algorithm or this project's
+ * {@link ExactSkipGram}; then scored like the tag model,
  * {@code score(s, t) = dot(syn0[s], syn1Neg[t])}, with {@link TagPairs#evaluate}. Same split as the samples' job
  * ({@code splitForEvaluation(0.1, seed)}).
  *
- * <p>Run by {@link ScaleReport} in its own JVM: {@code Word2VecPeer DATA_FILE EPOCHS THREADS SEED METRICS_JSON}.
+ * <p>Run by {@link ScaleReport} in its own JVM:
+ * {@code Word2VecPeer DATA_FILE EPOCHS THREADS SEED METRICS_JSON [builtin|exact]}.
  */
 public final class Word2VecPeer {
 
@@ -33,7 +36,8 @@ public final class Word2VecPeer {
     }
 
     /**
-     * @param args data file, epochs, worker threads, seed, the metrics file to write
+     * @param args data file, epochs, worker threads, seed, the metrics file to write, and optionally the algorithm
+     *             ({@code builtin}, the default, or {@code exact})
      * @throws IOException if the metrics cannot be written
      */
     public static void main(String[] args) throws IOException {
@@ -47,7 +51,8 @@ public final class Word2VecPeer {
             lines.add(data.sample(split.train()[0][i]) + " " + data.tag(split.train()[1][i]));
         }
         java.util.Collections.shuffle(lines, new java.util.Random(seed));
-        ElementsLearningAlgorithm<VocabWord> algorithm = new SkipGram<>();
+        ElementsLearningAlgorithm<VocabWord> algorithm = args.length > 5 && args[5].equals("exact")
+                ? new ExactSkipGram<>() : new SkipGram<>();
         Word2Vec vec = new Word2Vec.Builder()
                 .minWordFrequency(1).layerSize(32).windowSize(1).negativeSample(5).useHierarchicSoftmax(false)
                 .sampling(0).workers(threads).epochs(epochs).iterations(1).seed(seed)
