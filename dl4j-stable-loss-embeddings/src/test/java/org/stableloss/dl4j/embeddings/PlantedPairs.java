@@ -4,113 +4,71 @@ import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.SplittableRandom;
+
+import org.stableloss.dl4j.embeddings.tags.PlantedTagData;
+import org.stableloss.dl4j.embeddings.tags.TagData;
+import org.stableloss.dl4j.embeddings.tags.TagPairs;
 
 /**
- * Planted sample/tag data for the pair trainer's tests and benchmark: each sample belongs to one of {@value #TOPICS}
- * topics and carries 4 of its topic's {@value #TAGS_PER_TOPIC} tags plus one tag drawn from all {@value #TAGS}; a
- * fixed share of the (sample, tag) pairs is held out. A model that learned the topics ranks a held-out topic tag
- * among the sample's best 10 (filtered: the sample's other known tags removed from the ranking); the random tag
- * cannot be predicted, so filtered hits@10 tops out near 0.8.
+ * Planted sample/tag data for the pair trainer's tests and benchmarks, as {@link PairData}: the library's
+ * {@link PlantedTagData} with {@value #TAGS} tags (each sample in one of {@value #TOPICS} topics, with 4 of its
+ * topic's {@value #TAGS_PER_TOPIC} tags plus one tag drawn from all {@value #TAGS}, so 4 tags when that draw repeats
+ * a topic tag), split by {@link TagData#splitForEvaluation}: each sample keeps one random tag for training and each
+ * of its other tags is held out with probability {@code heldOutFraction}. A model that learned the topics ranks a
+ * held-out topic tag among the sample's best 10 (filtered: the sample's other known tags removed from the ranking);
+ * the random tag cannot be predicted, so filtered hits@10 tops out near 0.8. The evaluation is {@link TagPairs}'s.
  */
 final class PlantedPairs {
 
-    static final int TOPICS = 125;
-    static final int TAGS_PER_TOPIC = 8;
-    static final int TAGS = TOPICS * TAGS_PER_TOPIC;
+    static final int TAGS_PER_TOPIC = PlantedTagData.TAGS_PER_TOPIC;
+    static final int TAGS = 1000;
+    static final int TOPICS = TAGS / TAGS_PER_TOPIC;
 
     final int numSamples;
     final PairData train;
     final PairData heldOut;
-    /** Each sample's tags, sorted (training and held-out). */
+    /** Each sample's tags, sorted (training and held-out; do not modify). */
     final int[][] tagsOf;
+    private final TagPairs pairs;
+    private final long seed;
 
+    /**
+     * @param numSamples      the number of samples, at least 1
+     * @param heldOutFraction the probability of holding out each of a sample's tags beyond the one kept for training
+     * @param seed            the seed of the data, the split and the evaluation
+     */
     PlantedPairs(int numSamples, double heldOutFraction, long seed) {
         this.numSamples = numSamples;
-        SplittableRandom rng = new SplittableRandom(seed);
+        this.seed = seed;
+        TagData data = PlantedTagData.generate(numSamples, TAGS, seed);
+        TagData.Split split = data.splitForEvaluation(heldOutFraction, seed);
+        pairs = new TagPairs(data, split);
         tagsOf = new int[numSamples][];
-        int[] anchors = new int[numSamples * 5];
-        int[] contexts = new int[numSamples * 5];
-        boolean[] held = new boolean[numSamples * 5];
-        int n = 0;
-        int nHeld = 0;
-        int[] perm = new int[TAGS_PER_TOPIC];
         for (int s = 0; s < numSamples; s++) {
-            int topic = rng.nextInt(TOPICS);
-            for (int i = 0; i < TAGS_PER_TOPIC; i++) {
-                perm[i] = i;
-            }
-            int[] tags = new int[5];
-            for (int i = 0; i < 4; i++) {
-                int j = i + rng.nextInt(TAGS_PER_TOPIC - i);
-                int tmp = perm[i];
-                perm[i] = perm[j];
-                perm[j] = tmp;
-                tags[i] = topic * TAGS_PER_TOPIC + perm[i];
-            }
-            int extra;
-            do {
-                extra = rng.nextInt(TAGS);
-            } while (contains(tags, 4, extra));
-            tags[4] = extra;
-            for (int t : tags) {
-                anchors[n] = s;
-                contexts[n] = t;
-                held[n] = rng.nextDouble() < heldOutFraction;
-                nHeld += held[n] ? 1 : 0;
-                n++;
-            }
-            tagsOf[s] = tags.clone();
-            Arrays.sort(tagsOf[s]);
+            tagsOf[s] = data.tagsOf(s);
         }
-        int[] ta = new int[n - nHeld];
-        int[] tc = new int[n - nHeld];
-        int[] ha = new int[nHeld];
-        int[] hc = new int[nHeld];
-        for (int i = 0, t = 0, h = 0; i < n; i++) {
-            if (held[i]) {
-                ha[h] = anchors[i];
-                hc[h++] = contexts[i];
-            } else {
-                ta[t] = anchors[i];
-                tc[t++] = contexts[i];
-            }
-        }
-        train = PairData.of(ta, tc, numSamples, TAGS);
-        heldOut = PairData.of(ha, hc, numSamples, TAGS);
-    }
-
-    private static boolean contains(int[] a, int n, int v) {
-        for (int i = 0; i < n; i++) {
-            if (a[i] == v) {
-                return true;
-            }
-        }
-        return false;
+        train = PairData.of(split.train()[0], split.train()[1], numSamples, TAGS);
+        heldOut = PairData.of(split.test()[0], split.test()[1], numSamples, TAGS);
     }
 
     /**
-     * Filtered hits@10 on the held-out pairs: the share whose tag is among the 10 best-scored tags of its sample, the
-     * sample's other tags (known from training or held out with it) removed from the ranking.
+     * Filtered hits@10 on the held-out pairs by {@link TagPairs#evaluate(TagPairs.Scorer, int, long)}: the share whose
+     * tag is among the 10 best-scored tags of its sample, the sample's other tags (known from training or held out
+     * with it) removed from the ranking, ties counted against the held-out tag; over all held-out pairs, or a seeded
+     * random subset of {@value TagPairs#MAX_EVAL_PAIRS} when there are more.
      */
     double hitsAt10(EmbeddingTables tables) {
         double[] scores = new double[TAGS];
-        int hits = 0;
-        for (int i = 0; i < heldOut.size(); i++) {
-            int s = heldOut.anchor(i);
-            int tag = heldOut.context(i);
-            tables.scoreAll(s, scores);
-            double target = scores[tag];
-            int better = 0;
-            for (int t = 0; t < TAGS && better < 10; t++) {
-                if (t != tag && scores[t] > target && Arrays.binarySearch(tagsOf[s], t) < 0) {
-                    better++;
-                }
+        int[] scored = {-1};
+        // TagPairs scores every tag of a sample in turn: compute the sample's row of logits once
+        TagPairs.Scorer scorer = (s, t) -> {
+            if (scored[0] != s) {
+                tables.scoreAll(s, scores);
+                scored[0] = s;
             }
-            hits += better < 10 ? 1 : 0;
-        }
-        return (double) hits / heldOut.size();
+            return scores[t];
+        };
+        return pairs.evaluate(scorer, 0, seed).hitsAt10();
     }
 
     /** Writes the training pairs as fastText lines {@code __label__TAG sSAMPLE}. */
