@@ -6,7 +6,9 @@ import java.util.Locale;
 
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.stableloss.dl4j.embeddings.RowSparseParamInitializer;
 import org.stableloss.dl4j.embeddings.tags.TagData;
+import org.stableloss.dl4j.embeddings.tags.TagModel;
 import org.stableloss.dl4j.embeddings.tags.TagPairs;
 
 /**
@@ -15,7 +17,7 @@ import org.stableloss.dl4j.embeddings.tags.TagPairs;
  *
  * <p>Update counts: one worker trains {@link #SINGLE_EPOCHS} epochs of {@code ceil(2151 / 64) = 34} batches. With
  * parameter averaging over 2 workers each worker sees half of every epoch, so the scale-out runs train
- * {@link #SCALE_OUT_EPOCHS} = 2 x {@link #SINGLE_EPOCHS} epochs: the same number of Adam updates per parameter copy.
+ * {@link #SCALE_OUT_EPOCHS} = 2 x {@link #SINGLE_EPOCHS} epochs: the same number of updates per parameter copy.
  */
 final class TagFixture {
 
@@ -65,7 +67,24 @@ final class TagFixture {
     }
 
     /** Single-machine result. */
-    record Baseline(TagPairs.Eval eval, double heldOutLoss, long nonFiniteSteps, double seconds) {
+    /**
+     * Single-machine result; {@code accumulatorSum} is the sum of both row-sparse layers' AdaGrad accumulators
+     * ({@link #accumulatorSum}).
+     */
+    record Baseline(TagPairs.Eval eval, double heldOutLoss, long nonFiniteSteps, double seconds,
+                    double accumulatorSum) {
+    }
+
+    /**
+     * The sum of the sample and tag layers' per-row AdaGrad accumulators (parameters
+     * {@value RowSparseParamInitializer#ADAGRAD_KEY}): the squared gradients the model has accumulated.
+     */
+    static double accumulatorSum(ComputationGraph g) {
+        double sum = 0;
+        for (String layer : new String[]{TagModel.SAMPLE_EMBEDDINGS, TagModel.TAG_EMBEDDINGS}) {
+            sum += g.getLayer(layer).getParam(RowSparseParamInitializer.ADAGRAD_KEY).sumNumber().doubleValue();
+        }
+        return sum;
     }
 
     /** One worker, {@link #SINGLE_EPOCHS} epochs of plain {@code fit(batch)}; computed once per test JVM. */
@@ -84,7 +103,8 @@ final class TagFixture {
                     }
                 }
             }
-            baseline = new Baseline(evaluate(g), heldOutLoss(g), nonFinite, (System.nanoTime() - t0) / 1e9);
+            baseline = new Baseline(evaluate(g), heldOutLoss(g), nonFinite, (System.nanoTime() - t0) / 1e9,
+                    accumulatorSum(g));
             report("single machine", baseline.eval(), baseline.heldOutLoss(), baseline.seconds());
         }
         return baseline;
