@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
  *   <li>the system property {@value #PROPERTY} is not {@code false}.</li>
  * </ul>
  * When the JVM has the vector module ({@code --add-modules jdk.incubator.vector}) the vector kernels
- * ({@link VectorKernels}) compute it, else plain Java loops that the JIT vectorizes by itself ({@link ScalarKernels}),
- * which beat the ND4J ops at every size measured (docs/performance.md); both give the same bits. With
+ * ({@link VectorKernels}) compute calls of at least {@value #VECTOR_THRESHOLD} elements, else plain Java loops that
+ * the JIT vectorizes by itself ({@link ScalarKernels}), which beat the ND4J ops at every size measured
+ * (docs/performance.md); both give the same bits. With
  * {@value #PROPERTY}{@code =scalar} the plain loops run also where the vector module is present.
  *
  * <p>The arrays are read in chunks of {@value #CHUNK} elements into per-thread heap scratch arrays, computed there
@@ -35,6 +36,12 @@ final class FastPath {
 
     /** Set to {@code false} to force the portable ND4J path, or to {@code scalar} to force the scalar host loops. */
     static final String PROPERTY = "org.stableloss.dl4j.fastPath";
+    /**
+     * With the vector module, calls with fewer elements than this still take the scalar loops: the vector API runs
+     * each lane operation as a boxed call until C2 has compiled a loop, which the few small calls of a training
+     * step reach only after many steps, while plain loops run well from the start (same bits either way).
+     */
+    static final long VECTOR_THRESHOLD = 1 << 14;
     /** Elements copied to the heap scratch arrays at a time. */
     static final int CHUNK = 1024;
 
@@ -49,6 +56,11 @@ final class FastPath {
     /** True when the JVM has the vector module, so that the vector kernels compute the host path. */
     static boolean vectorized() {
         return VECTOR_MODULE;
+    }
+
+    /** True when a call of this many elements takes the vector kernels. */
+    static boolean vectorKernels(long elements) {
+        return VECTOR_MODULE && !scalarForced() && elements >= VECTOR_THRESHOLD;
     }
 
     /** True when the property forces the scalar host loops. */
@@ -100,7 +112,7 @@ final class FastPath {
         Call call = new Call(Host.of(preOutput), Host.of(labels), mask == null ? null : Host.of(mask),
                 mask != null && mask.size(1) == 1 && cols != 1, p, score || rowScores != null, rowScores,
                 gradient == null ? null : Host.of(gradient), rows, cols,
-                VECTOR_MODULE && !scalarForced() ? VectorKernels.INSTANCE : ScalarKernels.INSTANCE);
+                vectorKernels((long) rows * cols) ? VectorKernels.INSTANCE : ScalarKernels.INSTANCE);
         long elements = (long) rows * cols;
         int rowsPerTask = (int) Math.max(1, Math.min(rows, HostThreads.TASK_ELEMENTS / cols));
         int tasks = elements < HostThreads.PARALLEL_THRESHOLD ? 1 : (rows + rowsPerTask - 1) / rowsPerTask;

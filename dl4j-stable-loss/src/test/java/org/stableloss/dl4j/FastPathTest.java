@@ -51,6 +51,10 @@ class FastPathTest {
         assertTrue(FastPath.vectorized());
         INDArray big = Nd4j.zeros(DataType.FLOAT, 512, 1024);
         assertTrue(FastPath.applies(big, big, null), "every size takes the host path with the vector module");
+        assertTrue(FastPath.vectorKernels(big.length()), "large calls take the vector kernels");
+        assertFalse(FastPath.vectorKernels(256 * 6), "small calls take the scalar loops, which run well cold");
+        System.setProperty(FastPath.PROPERTY, "scalar");
+        assertFalse(FastPath.vectorKernels(big.length()), "the property forces the scalar loops");
     }
 
     @Test
