@@ -112,6 +112,7 @@ class TagEmbeddingsTest {
         assertTrue(r.out().contains("loss comparison skipped"), r.out());
         JsonNode m = new ObjectMapper().readTree(out.resolve("metrics.json").toFile());
         assertEquals("pair", m.get("config").get("trainer").asText());
+        assertEquals(0.75, m.get("config").get("sampling_exponent").asDouble());
         assertEquals(1, m.get("runs").size());
         JsonNode run = m.get("runs").get(0);
         assertTrue(run.get("auc").asDouble() > m.get("popularity_baseline").get("auc").asDouble(), run.toString());
@@ -225,6 +226,9 @@ class TagEmbeddingsTest {
         assertEquals(2, r.rc());
         r = run("--trainer", "fast");
         assertEquals(2, r.rc());
+        r = run("--sampling-exponent", "3");
+        assertEquals(2, r.rc());
+        assertTrue(r.err().contains("--sampling-exponent must be a number in [0.0, 2.0], got '3'"), r.err());
         r = run("--frobnicate", "1");
         assertEquals(2, r.rc());
         assertTrue(r.err().contains("unknown option --frobnicate"), r.err());

@@ -61,12 +61,16 @@ public final class ScaleReport {
               --min-pairs N       (default 500000)
               --network-batch B,B pairs per minibatch of the network runs, one run per size (default 256)
               --pair-epochs E     epochs of the pair trainer (default 0: its own default)
+              --sampling-exponent E   the main job's --sampling-exponent for the pair and network runs
+                                  (default: the job's, 0.75)
               --fasttext-epochs E, --fasttext-lr LR   fastText's settings (default 20, 0.5)
               --word2vec-epochs E (default 2)
               --dense-max N       largest size the dense network runs at (default 100000: it slows with V)
               --word2vec-max N    largest size DL4J's Word2Vec runs at (default 100000: ~5k pairs/s)
               --threads N         threads of the pair trainer, fastText and Word2Vec (default 2)
               --xmx SIZE          heap of each Java peer (default 3g)
+              --data FILE         run the peers on this data set instead of planted sets ("bundled": the
+                                  samples' Debtags data; --sizes and --tags are then ignored)
               --seed N            data, split and training seed (default 42)
               --out DIR           output folder (default benchmarks/target/scale)
             """;
@@ -90,7 +94,8 @@ public final class ScaleReport {
                 "--dense-max", "100000", "--word2vec-max", "100000"));
         o.put("--network-batch", "256");
         o.put("--min-pairs", "500000");
-        o.putAll(Map.of("--threads", "2", "--xmx", "3g", "--seed", "42", "--out", "benchmarks/target/scale"));
+        o.putAll(Map.of("--threads", "2", "--xmx", "3g", "--seed", "42", "--out", "benchmarks/target/scale",
+                "--data", "", "--sampling-exponent", ""));
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--help") || !o.containsKey(args[i]) || i + 1 == args.length) {
                 System.out.print(USAGE);
@@ -103,6 +108,15 @@ public final class ScaleReport {
         long seed = Long.parseLong(o.get("--seed"));
         List<String> peers = List.of(o.get("--peers").split(","));
         List<Row> rows = new ArrayList<>();
+        if (!o.get("--data").isEmpty()) {
+            Path file = o.get("--data").equals("bundled") ? out.resolve("bundled.tsv") : Paths.get(o.get("--data"));
+            if (o.get("--data").equals("bundled")) {
+                PlantedTagData.write(TagData.loadBundled(), file);
+            }
+            // the peers read the file, so the split is computed from what they read
+            runPeers(TagData.load(file), file, peers, o, out, rows);
+            return;
+        }
         for (String tagCount : o.get("--tags").split(",")) {
             for (String size : o.get("--sizes").split(",")) {
                 int tags = Integer.parseInt(tagCount);
@@ -110,20 +124,25 @@ public final class ScaleReport {
                 TagData data = PlantedTagData.generate(samples, tags, seed);
                 Path file = out.resolve("planted-" + samples + "-" + tags + ".tsv");
                 PlantedTagData.write(data, file);
-                TagData.Split split = data.splitForEvaluation(0.1, seed);
-                for (String peer : peers) {
-                    String[] batches = peer.startsWith("network") ? o.get("--network-batch").split(",")
-                            : new String[]{""};
-                    for (String batch : batches) {
-                        Row r = run(peer, batch, data, split, file, o, out);
-                        if (r != null) {
-                            rows.add(r);
-                            System.out.println(format(r));
-                            write(rows, out);
-                        }
-                    }
-                }
+                runPeers(data, file, peers, o, out, rows);
                 Files.deleteIfExists(file);
+            }
+        }
+    }
+
+    /** Runs every peer on one data set (written to {@code file}), adding its rows and rewriting the report. */
+    private static void runPeers(TagData data, Path file, List<String> peers, Map<String, String> o, Path out,
+                                 List<Row> rows) throws IOException, InterruptedException {
+        TagData.Split split = data.splitForEvaluation(0.1, Long.parseLong(o.get("--seed")));
+        for (String peer : peers) {
+            String[] batches = peer.startsWith("network") ? o.get("--network-batch").split(",") : new String[]{""};
+            for (String batch : batches) {
+                Row r = run(peer, batch, data, split, file, o, out);
+                if (r != null) {
+                    rows.add(r);
+                    System.out.println(format(r));
+                    write(rows, out);
+                }
             }
         }
     }
@@ -152,6 +171,9 @@ public final class ScaleReport {
                 if (!epochs.equals("0")) {
                     cmd.addAll(List.of("--epochs", epochs));
                 }
+                if (!o.get("--sampling-exponent").isEmpty()) {
+                    cmd.addAll(List.of("--sampling-exponent", o.get("--sampling-exponent")));
+                }
                 if (peer.equals("pair")) {
                     cmd.addAll(List.of("--trainer", "pair", "--threads", threads));
                 } else {
@@ -162,7 +184,9 @@ public final class ScaleReport {
                 JsonNode metrics = new ObjectMapper().readTree(dir.resolve("metrics.json").toFile());
                 JsonNode run = metrics.get("runs").get(0);
                 String settings = "epochs " + metrics.get("config").get("epochs").asText()
-                        + (batch.isEmpty() ? ", " + threads + " threads" : ", batch " + batch);
+                        + (batch.isEmpty() ? ", " + threads + " threads" : ", batch " + batch)
+                        + (o.get("--sampling-exponent").isEmpty() ? ""
+                                : ", negatives ^" + o.get("--sampling-exponent"));
                 String label = peer + (o.get("--network-batch").contains(",") && !batch.isEmpty() ? " b" + batch : "");
                 return new Row(tags, samples, split.numTrain(), label, settings, run.get("train_seconds").asDouble(),
                         m.wallSeconds, run.get("train_pairs_per_second").asDouble(), m.maxRssMb,

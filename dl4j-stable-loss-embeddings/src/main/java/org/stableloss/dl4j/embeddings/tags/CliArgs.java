@@ -178,6 +178,28 @@ public final class CliArgs {
     }
 
     /**
+     * A number in a closed range, e.g. an exponent.
+     *
+     * @param key the option, for the message
+     * @param v   its value
+     * @param min the smallest value allowed
+     * @param max the largest value allowed
+     * @return the value, in [min, max]
+     * @throws UsageException if the value is not a number in [min, max]
+     */
+    public static double between(String key, String v, double min, double max) {
+        try {
+            double d = Double.parseDouble(v);
+            if (d >= min && d <= max) {
+                return d;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new UsageException(key + " must be a number in [" + min + ", " + max + "], got '" + v + "'");
+    }
+
+    /**
      * A number in (0, 1), e.g. the share of pairs held out.
      *
      * @param key the option, for the message

@@ -15,8 +15,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * The training batches and the held-out evaluation of the tag model ({@link TagModel}) over one data set and split,
  * for any trainer: a network's {@code fit}, ParallelWrapper, Spark, or a scorer of any other model.
  *
- * <p>Batches: shuffled training pairs, each with {@code K} negative tags drawn from word2vec's noise distribution
- * (training frequency^0.75) among the tags the sample does not have in training; inputs {@code sample} [mb, 1] and
+ * <p>Batches: shuffled training pairs, each with {@code K} negative tags drawn with probability proportional to
+ * {@code (training count + 1)^e} ({@code e} = 0.75 by default, word2vec's noise distribution; 0 draws uniformly), a
+ * draw of one of the sample's own training tags redrawn up to 10 times; inputs {@code sample} [mb, 1] and
  * {@code tags} [mb, K+1] (the positive first), labels [mb, K+1] = 1, 0, ..., 0.
  *
  * <p>Evaluation on the held-out pairs: ROC AUC of each held-out pair against random tags the sample does not have,
@@ -27,6 +28,8 @@ public final class TagPairs {
 
     /** float32: sigmoid(x) rounds to 0 (LossBinaryXENT gradient below 4e-3 and falling fast) beyond this. */
     public static final double CONFIDENTLY_WRONG_LOGIT = -17.0;
+    /** The exponent of word2vec's noise distribution, {@code count^0.75}: the default for the negatives. */
+    public static final double WORD2VEC_SAMPLING_EXPONENT = 0.75;
     /** The most held-out pairs {@link #evaluate(Scorer, int, long)} scores; a seeded random subset beyond. */
     public static final int MAX_EVAL_PAIRS = 20_000;
 
@@ -35,14 +38,34 @@ public final class TagPairs {
     private final int[][] trainTagsOf;
     private final int[] trainTagCount;
     private final double[] negativeCdf;
+    private final double samplingExponent;
 
     /**
-     * Prepares batches and evaluation over a data set and its split.
+     * Prepares batches and evaluation over a data set and its split, with word2vec's noise distribution for the
+     * negatives ({@value #WORD2VEC_SAMPLING_EXPONENT}).
      *
      * @param data  the (sample, tag) data
      * @param split its training and held-out pairs ({@link TagData#split})
      */
     public TagPairs(TagData data, TagData.Split split) {
+        this(data, split, WORD2VEC_SAMPLING_EXPONENT);
+    }
+
+    /**
+     * Prepares batches and evaluation over a data set and its split.
+     *
+     * @param data             the (sample, tag) data
+     * @param split            its training and held-out pairs ({@link TagData#split})
+     * @param samplingExponent the exponent {@code e} of the negatives' distribution, {@code (training count + 1)^e}:
+     *                         {@value #WORD2VEC_SAMPLING_EXPONENT} is word2vec's, 0 uniform over the tags; in [0, 2]
+     * @throws IllegalArgumentException if {@code samplingExponent} is outside [0, 2] or not a number
+     */
+    public TagPairs(TagData data, TagData.Split split, double samplingExponent) {
+        if (!(samplingExponent >= 0 && samplingExponent <= 2)) {
+            throw new IllegalArgumentException("samplingExponent: expected a number in [0, 2], got "
+                    + samplingExponent);
+        }
+        this.samplingExponent = samplingExponent;
         this.data = data;
         this.split = split;
         int n = data.numSamples();
@@ -64,16 +87,21 @@ public final class TagPairs {
         for (int[] t : trainTagsOf) {
             Arrays.sort(t);
         }
-        // word2vec's noise distribution: training frequency^0.75 (+1 so that every tag can be drawn)
+        // (training count + 1)^e: +1 so that every tag can be drawn
         negativeCdf = new double[data.numTags()];
         double acc = 0;
         for (int t = 0; t < negativeCdf.length; t++) {
-            acc += Math.pow(trainTagCount[t] + 1, 0.75);
+            acc += Math.pow(trainTagCount[t] + 1, samplingExponent);
             negativeCdf[t] = acc;
         }
         for (int t = 0; t < negativeCdf.length; t++) {
             negativeCdf[t] /= acc;
         }
+    }
+
+    /** @return the exponent of the negatives' distribution, {@code (training count + 1)^e} */
+    public double samplingExponent() {
+        return samplingExponent;
     }
 
     /** @return the data set */
