@@ -1,10 +1,14 @@
 package org.stableloss.dl4j.embeddings;
 
+import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
+import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.ParamInitializer;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
@@ -14,6 +18,7 @@ import org.deeplearning4j.nn.weights.IWeightInit;
 import org.deeplearning4j.nn.weights.embeddings.ArrayEmbeddingInitializer;
 import org.deeplearning4j.nn.weights.embeddings.EmbeddingInitializer;
 import org.deeplearning4j.nn.weights.embeddings.WeightInitEmbedding;
+import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.config.IUpdater;
@@ -164,6 +169,22 @@ public abstract class BaseRowSparseLayer extends FeedForwardLayer {
     @Override
     public GradientNormalization getGradientNormalization() {
         return GradientNormalization.None;
+    }
+
+    /**
+     * Gives a new runtime layer its listeners, index, parameter view and parameters (initialised when asked): the
+     * common part of both layers' {@code instantiate}.
+     */
+    final Layer wire(RowSparseLayerImpl<?> layer, NeuralNetConfiguration conf,
+                     Collection<TrainingListener> trainingListeners, int layerIndex, INDArray layerParamsView,
+                     boolean initializeParams) {
+        layer.setListeners(trainingListeners);
+        layer.setIndex(layerIndex);
+        layer.setParamsViewArray(layerParamsView);
+        Map<String, INDArray> params = initializer().init(conf, layerParamsView, initializeParams);
+        layer.setParamTable(params);
+        layer.setConf(conf);
+        return layer;
     }
 
     @Override

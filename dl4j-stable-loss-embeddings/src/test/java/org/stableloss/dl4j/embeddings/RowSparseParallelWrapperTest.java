@@ -9,9 +9,6 @@ import org.deeplearning4j.parallelism.ParallelWrapper;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.api.MultiDataSet;
-import org.nd4j.linalg.dataset.api.MultiDataSetPreProcessor;
-import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
 import org.nd4j.linalg.learning.config.Adam;
 
 /**
@@ -42,7 +39,7 @@ class RowSparseParallelWrapperTest {
                 .build();
         try {
             for (int e = 0; e < epochs; e++) {
-                wrapper.fit(new Batches(data));
+                wrapper.fit(new ListMultiDataSetIterator(data));
             }
         } finally {
             wrapper.close();
@@ -73,7 +70,7 @@ class RowSparseParallelWrapperTest {
                 .trainingMode(ParallelWrapper.TrainingMode.SHARED_GRADIENTS).build();
         try {
             for (int e = 0; e < 3; e++) {
-                wrapper.fit(new Batches(data));
+                wrapper.fit(new ListMultiDataSetIterator(data));
                 double now = loss(net, data);
                 assertTrue(Double.isFinite(now) && now < previous, "epoch " + e + ": loss " + previous + " -> " + now);
                 previous = now;
@@ -89,60 +86,5 @@ class RowSparseParallelWrapperTest {
             sum += g.score(b);
         }
         return sum / data.size();
-    }
-
-    /** Pre-built batches, resettable. */
-    private static final class Batches implements MultiDataSetIterator {
-        private final List<org.nd4j.linalg.dataset.MultiDataSet> batches;
-        private MultiDataSetPreProcessor preProcessor;
-        private int next;
-
-        Batches(List<org.nd4j.linalg.dataset.MultiDataSet> batches) {
-            this.batches = batches;
-        }
-
-        @Override
-        public MultiDataSet next(int num) {
-            throw new UnsupportedOperationException("batches are pre-built");
-        }
-
-        @Override
-        public void setPreProcessor(MultiDataSetPreProcessor preProcessor) {
-            this.preProcessor = preProcessor;
-        }
-
-        @Override
-        public MultiDataSetPreProcessor getPreProcessor() {
-            return preProcessor;
-        }
-
-        @Override
-        public boolean resetSupported() {
-            return true;
-        }
-
-        @Override
-        public boolean asyncSupported() {
-            return true;
-        }
-
-        @Override
-        public void reset() {
-            next = 0;
-        }
-
-        @Override
-        public boolean hasNext() {
-            return next < batches.size();
-        }
-
-        @Override
-        public MultiDataSet next() {
-            MultiDataSet mds = batches.get(next++);
-            if (preProcessor != null) {
-                preProcessor.preProcess(mds);
-            }
-            return mds;
-        }
     }
 }

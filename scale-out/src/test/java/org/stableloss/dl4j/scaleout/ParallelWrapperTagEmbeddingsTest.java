@@ -10,6 +10,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.deeplearning4j.parallelism.ParallelWrapper;
 import org.junit.jupiter.api.Test;
+import org.stableloss.dl4j.embeddings.ListMultiDataSetIterator;
 import org.stableloss.dl4j.embeddings.tags.TagPairs;
 
 /**

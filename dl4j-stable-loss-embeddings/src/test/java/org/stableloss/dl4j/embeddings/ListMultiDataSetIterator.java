@@ -1,4 +1,4 @@
-package org.stableloss.dl4j.scaleout;
+package org.stableloss.dl4j.embeddings;
 
 import java.util.List;
 
@@ -6,14 +6,18 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.dataset.api.MultiDataSetPreProcessor;
 import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
 
-/** Resettable iterator over pre-built batches (DL4J M2.1 has a list iterator for DataSet only). */
-final class ListMultiDataSetIterator implements MultiDataSetIterator {
+/**
+ * Resettable iterator over pre-built batches (DL4J M2.1 has a list iterator for DataSet only), for ParallelWrapper
+ * tests here and in scale-out (through this module's test-jar).
+ */
+public final class ListMultiDataSetIterator implements MultiDataSetIterator {
 
-    private final List<MultiDataSet> batches;
+    private final List<? extends MultiDataSet> batches;
     private MultiDataSetPreProcessor preProcessor;
     private int next;
 
-    ListMultiDataSetIterator(List<MultiDataSet> batches) {
+    /** @param batches the batches, returned in this order after every reset; not copied */
+    public ListMultiDataSetIterator(List<? extends MultiDataSet> batches) {
         this.batches = batches;
     }
 
